@@ -1,0 +1,38 @@
+# Two commands do all the set-up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB ?= sqlite:///$(CURDIR)/.demo/dealweb.sqlite
+
+.PHONY: demo test lint bench eval-extract clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p .demo && rm -f .demo/dealweb.sqlite
+	$(BIN)/dealweb init --db $(DEMO_DB)
+	$(BIN)/dealweb summary --db $(DEMO_DB)
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+eval-extract: $(STAMP)
+	$(BIN)/python -m dealweb.extract.evaluate tests/data/extraction
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache

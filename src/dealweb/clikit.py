@@ -1,0 +1,124 @@
+"""Shared pieces of the command line: the typer app, output formats and error handling.
+
+Every area registers its commands on :data:`app` from its own ``commands`` module
+(``dealweb.ledger.commands``, ``dealweb.circularity.commands`` …); ``dealweb.cli`` imports them.
+Commands stay thin: parse options, call one Python function, print its result with
+:func:`emit`.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="dealweb",
+    help="Map, measure and stress-test the web of deals that finances the AI industry.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DB_OPTION_HELP = "SQLAlchemy URL of the ledger (default: $DEALWEB_DB, else SQLite in the user data dir)."
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class UserError(Exception):
+    """A problem with the user's input: printed without a traceback, exit status 2."""
+
+    exit_code = 2
+
+
+def fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected errors into a clear message and exit status 2 (never a traceback)."""
+    try:
+        yield
+    except UserError as exc:
+        fail(str(exc), getattr(exc, "exit_code", 2))
+    except (KeyError, LookupError) as exc:
+        fail(str(exc.args[0]) if exc.args else repr(exc))
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def format_usd(value: float | None) -> str:
+    """$1.4T, $300.0B, $350M — compact, for tables."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= scale:
+            return f"${value / scale:,.1f}{suffix}"
+    return f"${value:,.0f}"
+
+
+def format_usd_range(low: float | None, high: float | None, up_to: bool = False) -> str:
+    """'$30.0B', '$17.4B–$19.4B', 'up to $5.0B', '' when unknown."""
+    lo_missing = low is None or low != low
+    hi_missing = high is None or high != high
+    if lo_missing and hi_missing:
+        return ""
+    if lo_missing:
+        return ("up to " if up_to else "≤ ") + format_usd(high)
+    if hi_missing or low == high:
+        return ("up to " if up_to else "") + format_usd(low)
+    return f"{format_usd(low)}–{format_usd(high)}" + (" (up to)" if up_to else "")
+
+
+def emit(
+    frame: pd.DataFrame,
+    fmt: OutputFormat | str = OutputFormat.table,
+    *,
+    title: str | None = None,
+    formatters: dict[str, Callable[[Any], str]] | None = None,
+    columns: list[str] | None = None,
+) -> None:
+    """Print a DataFrame as a rich table, CSV or JSON (records, ISO dates, nulls as null)."""
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.csv:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    if fmt is OutputFormat.json:
+        text = frame.to_json(orient="records", date_format="iso", indent=2, force_ascii=False)
+        sys.stdout.write(json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n")
+        return
+    shown = frame[columns] if columns else frame
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in shown.columns:
+        numeric = pd.api.types.is_numeric_dtype(shown[col])
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+    formatters = formatters or {}
+    for row in shown.itertuples(index=False):
+        cells = []
+        for col, value in zip(shown.columns, row, strict=True):
+            if col in formatters:
+                cells.append(formatters[col](value))
+            elif value is None or (isinstance(value, float) and value != value):
+                cells.append("")
+            elif isinstance(value, float):
+                cells.append(f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}")
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
+    console.print(table)
