@@ -1,0 +1,991 @@
+"""The ledger store: companies and deals in any SQLAlchemy database, with full history.
+
+Every write goes through :class:`Ledger`, which
+
+* validates with the pydantic models (:mod:`dealweb.ledger.models`) and checks that each
+  deal's payer and payee are known companies;
+* fills the USD value of amounts stated in another currency at the announcement date
+  (:mod:`dealweb.ledger.fx`, ECB reference rates);
+* records a :class:`~dealweb.ledger.models.Revision` per change — when, what (field-level
+  old → new), why, on which source — with a full snapshot, so edits never lose the old
+  version and a soft-deleted deal can be restored;
+* runs inside a transaction: a failure leaves the database as it was.
+
+Example
+-------
+>>> ledger = open_ledger("sqlite://")                                  # doctest: +SKIP
+>>> ledger.upsert_company(Company(id="openai", name="OpenAI"))         # doctest: +SKIP
+'create'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, selectinload
+
+from dealweb.ledger import fx
+from dealweb.ledger.frames import COMPANY_COLUMNS, DEAL_COLUMNS, FIGURE_COLUMNS
+from dealweb.ledger.models import (
+    Company,
+    Deal,
+    DealKind,
+    DealStatus,
+    Figure,
+    Revision,
+    Source,
+    parse_partial_date,
+)
+from dealweb.ledger.schema import (
+    AliasRow,
+    CompanyRow,
+    DealRow,
+    FigureRow,
+    MetaRow,
+    RevisionRow,
+    SourceRow,
+    TagRow,
+)
+
+UpsertAction = Literal["create", "update", "restore", "unchanged"]
+
+#: Fields whose change makes a previously derived USD value stale.
+_AMOUNT_FIELDS = frozenset({"amount_low", "amount_high", "currency", "announced"})
+
+
+class FieldError(ValueError):
+    """A bad value in one field of a record: carries the field, the value and what was expected."""
+
+    def __init__(self, field: str, value: object, expected: str, entity_id: str | None = None):
+        self.field, self.value, self.expected, self.entity_id = field, value, expected, entity_id
+        where = f"{entity_id!r}: " if entity_id else ""
+        super().__init__(f"{where}field {field!r}: got {value!r}; expected {expected}")
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def default_url() -> str:
+    """``$DEALWEB_DB``, else SQLite at ``platformdirs.user_data_dir("dealweb")/dealweb.sqlite``."""
+    env = os.environ.get("DEALWEB_DB")
+    if env:
+        return env
+    import platformdirs
+
+    path = Path(platformdirs.user_data_dir("dealweb")) / "dealweb.sqlite"
+    return f"sqlite:///{path}"
+
+
+def resolve_url(url: str | os.PathLike[str] | None) -> str:
+    """A SQLAlchemy URL for ``url``; a plain path means a SQLite file."""
+    if url is None or str(url).strip() == "":
+        url = default_url()
+    text = str(url)
+    if "://" not in text:
+        text = f"sqlite:///{Path(text).expanduser().resolve()}"
+    try:
+        parsed = make_url(text)
+    except sa.exc.ArgumentError as exc:
+        raise ValueError(f"not a database URL: {text!r} ({exc})") from None
+    if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
+        # The project ships psycopg 3; plain "postgresql://" would ask for psycopg2.
+        text = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return text
+
+
+def _migrations_dir() -> str:
+    return str(resources.files("dealweb.ledger") / "migrations")
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest Alembic revision (no-op when already there)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", _migrations_dir())
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current == head:
+        return  # read-only open: do not touch the database file
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def open_ledger(url: str | os.PathLike[str] | None = None) -> Ledger:
+    """Open the ledger at ``url`` (see :func:`resolve_url`), creating/migrating the schema."""
+    text = resolve_url(url)
+    parsed = make_url(text)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # one shared connection, or every session would see its own empty in-memory database
+        kwargs["poolclass"] = sa.pool.StaticPool
+        kwargs["connect_args"] = {"check_same_thread": False}
+    try:
+        engine = sa.create_engine(text, **kwargs)
+    except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+        raise ValueError(f"cannot open database {text!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        migrate(engine)
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        raise ValueError(f"cannot open database {parsed.render_as_string()}: {exc.orig}") from None
+    return Ledger(engine)
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+class Ledger:
+    """A versioned ledger of companies and deals. Create with :func:`dealweb.open`."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self._local = threading.local()
+
+    # ---- lifecycle
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({self.url!r})"
+
+    # ---- transactions
+    @contextmanager
+    def transaction(self) -> Iterator[Ledger]:
+        """All writes inside the block commit together or not at all.
+
+        Nested ``transaction()`` blocks join the outermost one.
+
+        >>> with ledger.transaction():                     # doctest: +SKIP
+        ...     ledger.upsert_company(c); ledger.upsert_deal(d)
+        """
+        with self._session():
+            yield self
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        # One session per outermost call (per thread): nested calls join it, so a public method
+        # that calls another one stays a single transaction.
+        active = getattr(self._local, "session", None)
+        if active is not None:
+            yield active
+            return
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            self._local.session = session
+            try:
+                yield session
+            finally:
+                self._local.session = None
+
+    # ---- companies
+    def companies(self, include_deleted: bool = False) -> list[Company]:
+        """All companies, sorted by id."""
+        with self._session() as s:
+            stmt = sa.select(CompanyRow).options(
+                selectinload(CompanyRow.aliases), selectinload(CompanyRow.figures)
+            )
+            if not include_deleted:
+                stmt = stmt.where(CompanyRow.deleted.is_(False))
+            return [_company_from_row(r) for r in s.scalars(stmt.order_by(CompanyRow.id))]
+
+    def resolve_company(self, name: str) -> str | None:
+        """Id of the company whose id, display name or alias is ``name`` (case-insensitive)."""
+        with self._session() as s:
+            row = _find_company_row(s, name)
+            return row.id if row is not None else None
+
+    def company(self, key: str) -> Company:
+        """The company with id, display name or alias ``key``; KeyError (with hints) if none."""
+        with self._session() as s:
+            row = _find_company_row(s, key)
+            if row is None:
+                raise KeyError(_unknown_company_message(s, key))
+            return _company_from_row(row)
+
+    def upsert_company(
+        self, company: Company, reason: str | None = None, source_url: str | None = None
+    ) -> UpsertAction:
+        """Create or update ``company`` (natural key: id). Unchanged data writes nothing."""
+        company = Company.model_validate(company)
+        aliases = list({a.lower(): a for a in reversed(company.aliases)}.values())[::-1]
+        if aliases != company.aliases:  # aliases are case-insensitive: keep the first spelling
+            company = company.model_copy(update={"aliases": aliases})
+        with self._session() as s:
+            _check_company_names(s, company)
+            row = s.get(CompanyRow, company.id)
+            new = _snapshot(company)
+            if row is None:
+                row = CompanyRow(id=company.id, version=0, deleted=False, updated_at=_now())
+                s.add(row)
+                action: UpsertAction = "create"
+                old: dict[str, Any] = {}
+            else:
+                old = _snapshot(_company_from_row(row))
+                if old == new and not row.deleted:
+                    return "unchanged"
+                action = "restore" if row.deleted else "update"
+            _write_company(s, row, company)
+            changes = _diff(old, new)
+            if action == "restore":
+                changes["deleted"] = [True, False]
+            _add_revision(s, "company", row, action, changes, new, reason, source_url)
+            return action
+
+    # ---- deals: reading
+    def deal(self, deal_id: str, include_deleted: bool = False) -> Deal:
+        """The deal with id ``deal_id``; KeyError when unknown (or soft-deleted)."""
+        with self._session() as s:
+            row = s.get(DealRow, deal_id)
+            if row is None or (row.deleted and not include_deleted):
+                state = " (it is deleted; see `history`)" if row is not None else ""
+                hint = _closest(deal_id, s.scalars(sa.select(DealRow.id)).all())
+                raise KeyError(f"no deal with id {deal_id!r}{state}{hint}")
+            return _deal_from_row(row)
+
+    def deals(
+        self,
+        company: str | None = None,
+        kind: str | Iterable[str] | None = None,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        min_amount: float | None = None,
+        status: str | Iterable[str] | None = None,
+        as_of: str | dt.date | dt.datetime | None = None,
+        include_deleted: bool = False,
+    ) -> list[Deal]:
+        """Deals matching every given filter, sorted by (announced, id).
+
+        Parameters
+        ----------
+        company: id, name or alias; deals where it is payer or payee.
+        kind, status: one value or several.
+        since, until: announcement date bounds, inclusive; ``until="2025"`` means to the end
+            of 2025, ``"2025-06"`` to the end of June.
+        min_amount: USD; compares the upper end of the USD range (the GW-based estimate for
+            deals stated in gigawatts only).
+        as_of: show the ledger as it was at that time (from the revision history): deals
+            created later are absent, later edits and deletions are undone.
+        include_deleted: also return soft-deleted deals.
+        """
+        kinds = _enum_values(kind, DealKind, "deal kind")
+        statuses = _enum_values(status, DealStatus, "deal status")
+        lo = parse_partial_date(since)[0] if since is not None else None
+        hi = _period_end(until) if until is not None else None
+        with self._session() as s:
+            company_id = None
+            if company is not None:
+                row = _find_company_row(s, company)
+                if row is None:
+                    raise KeyError(_unknown_company_message(s, company))
+                company_id = row.id
+            if as_of is not None:
+                found = _deals_as_of(s, _as_datetime(as_of), include_deleted)
+            else:
+                stmt = sa.select(DealRow).options(
+                    selectinload(DealRow.sources), selectinload(DealRow.tags)
+                )
+                if not include_deleted:
+                    stmt = stmt.where(DealRow.deleted.is_(False))
+                if company_id is not None:
+                    stmt = stmt.where(
+                        sa.or_(DealRow.payer_id == company_id, DealRow.payee_id == company_id)
+                    )
+                if kinds:
+                    stmt = stmt.where(DealRow.kind.in_(kinds))
+                if statuses:
+                    stmt = stmt.where(DealRow.status.in_(statuses))
+                if lo is not None:
+                    stmt = stmt.where(DealRow.announced >= lo)
+                if hi is not None:
+                    stmt = stmt.where(DealRow.announced <= hi)
+                found = [_deal_from_row(r) for r in s.scalars(stmt)]
+        out = [
+            d
+            for d in found
+            if (company_id is None or company_id in (d.payer, d.payee))
+            and (not kinds or d.kind in kinds)
+            and (not statuses or d.status in statuses)
+            and (lo is None or d.announced >= lo)
+            and (hi is None or d.announced <= hi)
+            and (min_amount is None or _upper_usd(d) >= min_amount)
+        ]
+        return sorted(out, key=lambda d: (d.announced, d.id))
+
+    # ---- deals: writing
+    def prepare_deal(
+        self, data: Mapping[str, Any] | Deal, extra_names: Mapping[str, str] | None = None
+    ) -> Deal:
+        """Validate ``data`` into a :class:`Deal` ready to store.
+
+        Payer/payee may be company ids, names or aliases (``extra_names`` maps further
+        lower-cased names to ids, e.g. companies being imported in the same batch). USD amounts
+        are filled from stated amounts (ECB rate at the announcement date) when not given.
+        Raises :class:`FieldError` or pydantic's ``ValidationError``.
+        """
+        raw = data.model_dump() if isinstance(data, Deal) else dict(data)
+        deal_id = raw.get("id")
+        with self._session() as s:
+            for field in ("payer", "payee"):
+                value = raw.get(field)
+                if value is None or (field == "payee" and str(value).strip() == ""):
+                    raw[field] = None
+                    continue
+                key = str(value).strip()
+                row = _find_company_row(s, key)
+                if row is not None:
+                    raw[field] = row.id
+                elif extra_names and key.lower() in extra_names:
+                    raw[field] = extra_names[key.lower()]
+                else:
+                    known = list(extra_names or {})
+                    raise FieldError(
+                        field,
+                        value,
+                        "a company id, name or alias already in the ledger"
+                        + _closest(key, _all_company_keys(s) + known),
+                        deal_id,
+                    )
+        deal = Deal.model_validate(raw)
+        return _fill_usd(deal)
+
+    def upsert_deal(
+        self,
+        deal: Deal | Mapping[str, Any],
+        reason: str | None = None,
+        source_url: str | None = None,
+    ) -> UpsertAction:
+        """Create or update ``deal`` (natural key: id). Unchanged data writes no revision.
+
+        Upserting a soft-deleted deal restores it.
+        """
+        deal = self.prepare_deal(deal)
+        with self._session() as s:
+            row = s.get(DealRow, deal.id)
+            new = _snapshot(deal)
+            if row is None:
+                row = DealRow(id=deal.id, version=0, deleted=False, updated_at=_now())
+                s.add(row)
+                action: UpsertAction = "create"
+                old: dict[str, Any] = {}
+            else:
+                old = _snapshot(_deal_from_row(row))
+                if old == new and not row.deleted:
+                    return "unchanged"
+                action = "restore" if row.deleted else "update"
+            _write_deal(s, row, deal)
+            changes = _diff(old, new)
+            if action == "restore":
+                row.deleted = False
+                changes["deleted"] = [True, False]
+            _add_revision(s, "deal", row, action, changes, new, reason, source_url)
+            return action
+
+    def edit_deal(
+        self,
+        deal_id: str,
+        changes: Mapping[str, Any],
+        reason: str | None = None,
+        source_url: str | None = None,
+    ) -> Deal:
+        """Change some fields of a deal; the old version stays in the history.
+
+        ``source_url`` (the evidence for the edit) is recorded in the revision and added to
+        the deal's sources. Changing the stated amount, currency or date recomputes the USD
+        values unless they are changed too.
+
+        >>> ledger.edit_deal("msft-anthropic-equity-2025", {"status": "completed"},
+        ...                  reason="closed", source_url="https://example.com/x")  # doctest: +SKIP
+        """
+        fields = set(Deal.model_fields)
+        for key in changes:
+            if key not in fields:
+                raise FieldError(key, changes[key], "one of " + ", ".join(sorted(fields)), deal_id)
+        if "id" in changes and changes["id"] != deal_id:
+            raise FieldError("id", changes["id"], "the id to stay the same (it is the key)")
+        with self._session() as s:
+            current = self.deal(deal_id)
+            data = current.model_dump()
+            data.update(changes)
+            if "announced" in changes and "date_precision" not in changes:
+                data.pop("date_precision")  # re-derived from the new text ("2025-05" = month)
+            if _AMOUNT_FIELDS & set(changes):
+                for f in ("amount_usd_low", "amount_usd_high"):
+                    if f not in changes:
+                        data[f] = None
+            if source_url:
+                Source(url=source_url)  # validate before use
+                if all(src["url"] != source_url for src in data["sources"]):
+                    data["sources"] = [*data["sources"], {"url": source_url}]
+            updated = self.prepare_deal(data)
+            row = s.get(DealRow, deal_id)
+            assert row is not None
+            old, new = _snapshot(current), _snapshot(updated)
+            if old == new:
+                return current
+            _write_deal(s, row, updated)
+            _add_revision(s, "deal", row, "update", _diff(old, new), new, reason, source_url)
+            return updated
+
+    def delete_deal(self, deal_id: str, reason: str | None = None) -> None:
+        """Soft-delete a deal: hidden from queries, kept with its history, restorable."""
+        with self._session() as s:
+            row = s.get(DealRow, deal_id)
+            if row is None:
+                raise KeyError(f"no deal with id {deal_id!r}")
+            if row.deleted:
+                raise ValueError(f"deal {deal_id!r} is already deleted")
+            snap = _snapshot(_deal_from_row(row))
+            row.deleted = True
+            _add_revision(s, "deal", row, "delete", {"deleted": [False, True]}, snap, reason, None)
+
+    def restore_deal(self, deal_id: str, reason: str | None = None) -> Deal:
+        """Undo a soft delete."""
+        with self._session() as s:
+            row = s.get(DealRow, deal_id)
+            if row is None:
+                raise KeyError(f"no deal with id {deal_id!r}")
+            if not row.deleted:
+                raise ValueError(f"deal {deal_id!r} is not deleted")
+            deal = _deal_from_row(row)
+            row.deleted = False
+            changes = {"deleted": [True, False]}
+            _add_revision(s, "deal", row, "restore", changes, _snapshot(deal), reason, None)
+            return deal
+
+    def history(self, entity_id: str) -> list[Revision]:
+        """Every revision of the deal or company ``entity_id`` (a company may be named), oldest
+        first. KeyError when there is none."""
+        with self._session() as s:
+            ids = {entity_id}
+            row = _find_company_row(s, entity_id)
+            if row is not None:
+                ids.add(row.id)
+            stmt = (
+                sa.select(RevisionRow)
+                .where(RevisionRow.entity_id.in_(ids))
+                .order_by(RevisionRow.id)
+            )
+            revs = [_revision_from_row(r) for r in s.scalars(stmt)]
+            if not revs:
+                hint = _closest(entity_id, s.scalars(sa.select(DealRow.id)).all())
+                raise KeyError(f"no deal or company with id {entity_id!r}{hint}")
+            return revs
+
+    # ---- frames
+    def deals_frame(self, **filters: Any) -> pd.DataFrame:
+        """One row per deal with exactly :data:`~dealweb.ledger.frames.DEAL_COLUMNS`.
+
+        Deals stated only in gigawatts get a USD range from
+        :func:`dealweb.compute.price_gigawatts` (``usd_basis="gw_estimate"``; for "up to" GW
+        deals only the upper end, as no floor was promised).
+        """
+        deals = self.deals(**filters)
+        names = {c.id: c.name for c in self.companies(include_deleted=True)}
+        return build_deals_frame(deals, names)
+
+    def companies_frame(self) -> pd.DataFrame:
+        """One row per company: :data:`~dealweb.ledger.frames.COMPANY_COLUMNS`."""
+        companies = self.companies()
+        with self._session() as s:
+            counts: dict[str, int] = {}
+            for col in (DealRow.payer_id, DealRow.payee_id):
+                stmt = (
+                    sa.select(col, sa.func.count())
+                    .where(DealRow.deleted.is_(False), col.is_not(None))
+                    .group_by(col)
+                )
+                for cid, n in s.execute(stmt):
+                    counts[cid] = counts.get(cid, 0) + n
+        rows = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "role": str(c.role),
+                "ticker": c.ticker,
+                "aliases": "; ".join(c.aliases),
+                "n_deals": counts.get(c.id, 0),
+            }
+            for c in companies
+        ]
+        frame = pd.DataFrame(rows, columns=COMPANY_COLUMNS)
+        return frame.astype({"n_deals": "int64"})
+
+    def figures_frame(self) -> pd.DataFrame:
+        """One row per sourced company figure: :data:`~dealweb.ledger.frames.FIGURE_COLUMNS`."""
+        rows = [
+            {
+                "company_id": c.id,
+                "company": c.name,
+                "name": f.name,
+                "label": f.label,
+                "value_usd": f.value_usd,
+                "as_of": f.as_of,
+                "period": f.period,
+                "counterparty": f.counterparty,
+                "source_url": f.source.url,
+                "note": f.note,
+            }
+            for c in self.companies()
+            for f in c.figures
+        ]
+        return pd.DataFrame(rows, columns=FIGURE_COLUMNS).astype({"value_usd": "float64"})
+
+    # ---- ledger facts
+    def get_meta(self, key: str) -> str | None:
+        with self._session() as s:
+            row = s.get(MetaRow, key)
+            return row.value if row is not None else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._session() as s:
+            row = s.get(MetaRow, key)
+            if row is None:
+                s.add(MetaRow(key=key, value=value))
+            else:
+                row.value = value
+
+    def counts(self) -> dict[str, int]:
+        """Live (not deleted) companies and deals, and revisions."""
+        with self._session() as s:
+
+            def n(stmt: sa.Select[Any]) -> int:
+                return int(s.scalar(stmt) or 0)
+
+            return {
+                "companies": n(
+                    sa.select(sa.func.count())
+                    .select_from(CompanyRow)
+                    .where(CompanyRow.deleted.is_(False))
+                ),
+                "deals": n(
+                    sa.select(sa.func.count())
+                    .select_from(DealRow)
+                    .where(DealRow.deleted.is_(False))
+                ),
+                "revisions": n(sa.select(sa.func.count()).select_from(RevisionRow)),
+            }
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def build_deals_frame(deals: list[Deal], names: Mapping[str, str]) -> pd.DataFrame:
+    """The :data:`DEAL_COLUMNS` frame for ``deals`` (company ids → display names via ``names``)."""
+    from dealweb.compute import price_gigawatts  # lazy: compute is another area
+
+    nan = float("nan")
+    rows = []
+    for d in deals:
+        low, high = d.amount_usd_low, d.amount_usd_high
+        if low is not None or high is not None:
+            basis = "stated"
+        elif d.gigawatts is not None:
+            basis = "gw_estimate"
+            low, high = price_gigawatts(d.gigawatts, year=d.announced.year)
+            if d.up_to:
+                low = None  # "up to N GW" promises no floor
+        else:
+            basis = "none"
+        rows.append(
+            {
+                "id": d.id,
+                "announced": pd.Timestamp(d.announced),
+                "date_precision": d.date_precision,
+                "payer": names.get(d.payer, d.payer),
+                "payee": names.get(d.payee, d.payee) if d.payee else None,
+                "payer_id": d.payer,
+                "payee_id": d.payee,
+                "kind": str(d.kind),
+                "amount_usd_low": nan if low is None else float(low),
+                "amount_usd_high": nan if high is None else float(high),
+                "up_to": bool(d.up_to),
+                "usd_basis": basis,
+                "gigawatts": nan if d.gigawatts is None else float(d.gigawatts),
+                "currency": d.currency,
+                "amount_stated": d.amount_stated,
+                "term_start": pd.Timestamp(d.term_start) if d.term_start else pd.NaT,
+                "term_years": nan if d.term_years is None else float(d.term_years),
+                "stake_pct": nan if d.stake_pct is None else float(d.stake_pct),
+                "status": str(d.status),
+                "source_url": d.sources[0].url,
+                "n_sources": len(d.sources),
+                "tags": ",".join(d.tags),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=DEAL_COLUMNS)
+    floats = ["amount_usd_low", "amount_usd_high", "gigawatts", "term_years", "stake_pct"]
+    frame = frame.astype({c: "float64" for c in floats} | {"up_to": bool, "n_sources": "int64"})
+    for col in ("announced", "term_start"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+    return frame
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; they were written in UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _as_datetime(value: str | dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return _aware(value)
+    if isinstance(value, str) and "T" in value:
+        return _aware(dt.datetime.fromisoformat(value))
+    # a date means "at the end of that day (or month, year)"
+    end = _period_end(value)
+    return dt.datetime.combine(end, dt.time.max, tzinfo=dt.UTC)
+
+
+def _period_end(value: object) -> dt.date:
+    date, precision = parse_partial_date(value)
+    if precision == "year":
+        return dt.date(date.year, 12, 31)
+    if precision == "month":
+        nxt = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return date
+
+
+def _enum_values(value: str | Iterable[str] | None, enum: type, what: str) -> list[str]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    allowed = [e.value for e in enum]
+    out = []
+    for item in items:
+        text = str(getattr(item, "value", item)).strip()
+        if text not in allowed:
+            raise ValueError(f"unknown {what} {item!r}; expected one of: {', '.join(allowed)}")
+        out.append(text)
+    return out
+
+
+def _upper_usd(deal: Deal) -> float:
+    for v in (deal.amount_usd_high, deal.amount_usd_low):
+        if v is not None:
+            return v
+    if deal.gigawatts is not None:
+        from dealweb.compute import price_gigawatts
+
+        return price_gigawatts(deal.gigawatts, year=deal.announced.year)[1]
+    return float("-inf")
+
+
+def _fill_usd(deal: Deal) -> Deal:
+    """Deal with USD values derived from stated amounts where not given (ECB rate that day)."""
+    try:
+        currency = fx.check_currency(deal.currency)
+    except fx.UnknownCurrencyError:
+        raise FieldError(
+            "currency",
+            deal.currency,
+            "an ISO 4217 code with ECB reference rates: " + ", ".join(fx.known_currencies()),
+            deal.id,
+        ) from None
+    update: dict[str, Any] = {}
+    tags = list(dict.fromkeys(deal.tags))
+    if tags != deal.tags:
+        update["tags"] = tags
+    for stated, usd in (("amount_low", "amount_usd_low"), ("amount_high", "amount_usd_high")):
+        amount = getattr(deal, stated)
+        if getattr(deal, usd) is None and amount is not None:
+            update[usd] = fx.to_usd(amount, currency, deal.announced)
+    if not update:
+        return deal
+    return Deal.model_validate({**deal.model_dump(), **update})
+
+
+def _snapshot(model: Company | Deal) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    empty = (None, [], {}, "")
+    out: dict[str, list[Any]] = {}
+    for key in list(new) + [k for k in old if k not in new]:
+        a, b = old.get(key), new.get(key)
+        if a != b and not (a in empty and b in empty):
+            out[key] = [a, b]
+    return out
+
+
+def _add_revision(
+    s: Session,
+    entity: str,
+    row: CompanyRow | DealRow,
+    action: str,
+    changes: dict[str, list[Any]],
+    snapshot: dict[str, Any],
+    reason: str | None,
+    source_url: str | None,
+) -> None:
+    now = _now()
+    row.version = (row.version or 0) + 1
+    row.updated_at = now
+    s.add(
+        RevisionRow(
+            entity=entity,
+            entity_id=row.id,
+            version=row.version,
+            changed_at=now,
+            action=action,
+            reason=reason,
+            source_url=source_url,
+            changes=changes,
+            snapshot=snapshot,
+        )
+    )
+    s.flush()
+
+
+def _revision_from_row(r: RevisionRow) -> Revision:
+    return Revision(
+        entity=r.entity,  # type: ignore[arg-type]
+        entity_id=r.entity_id,
+        version=r.version,
+        changed_at=_aware(r.changed_at),
+        action=r.action,  # type: ignore[arg-type]
+        reason=r.reason,
+        source_url=r.source_url,
+        changes=r.changes,
+        snapshot=r.snapshot,
+    )
+
+
+def _deals_as_of(s: Session, when: dt.datetime, include_deleted: bool) -> list[Deal]:
+    latest: dict[str, RevisionRow] = {}
+    stmt = sa.select(RevisionRow).where(RevisionRow.entity == "deal").order_by(RevisionRow.id)
+    for rev in s.scalars(stmt):
+        if _aware(rev.changed_at) <= when:
+            latest[rev.entity_id] = rev
+    return [
+        Deal.model_validate(rev.snapshot)
+        for rev in latest.values()
+        if include_deleted or rev.action != "delete"
+    ]
+
+
+# ---- companies
+
+
+def _find_company_row(s: Session, key: str) -> CompanyRow | None:
+    text = str(key).strip()
+    if not text:
+        return None
+    low = text.lower()
+    live = CompanyRow.deleted.is_(False)
+    for cond in (sa.func.lower(CompanyRow.id) == low, sa.func.lower(CompanyRow.name) == low):
+        row = s.scalars(sa.select(CompanyRow).where(cond, live)).first()
+        if row is not None:
+            return row
+    stmt = sa.select(CompanyRow).join(AliasRow).where(AliasRow.alias_key == low, live)
+    return s.scalars(stmt).first()
+
+
+def _all_company_keys(s: Session) -> list[str]:
+    names = list(s.scalars(sa.select(CompanyRow.name)))
+    return names + list(s.scalars(sa.select(AliasRow.alias)))
+
+
+def _closest(key: str, candidates: Iterable[str]) -> str:
+    cands = {c.lower(): c for c in candidates if c}
+    match = difflib.get_close_matches(str(key).lower(), list(cands), n=3, cutoff=0.6)
+    if not match:
+        return ""
+    return " (did you mean " + " or ".join(repr(cands[m]) for m in match) + "?)"
+
+
+def _unknown_company_message(s: Session, key: str) -> str:
+    return f"no company with id, name or alias {key!r}" + _closest(key, _all_company_keys(s))
+
+
+def _check_company_names(s: Session, company: Company) -> None:
+    """An id, name or alias must point to one company only, or lookups would be ambiguous."""
+    keys = [("name", company.name)] + [("aliases", a) for a in company.aliases]
+    seen: set[str] = set()
+    for field, value in keys:
+        low = value.strip().lower()
+        if field == "aliases" and low in seen:
+            continue  # an alias repeating the name is harmless
+        seen.add(low)
+        other = _find_company_row(s, value)
+        if other is not None and other.id != company.id:
+            raise FieldError(
+                field,
+                value,
+                f"a name not already used by company {other.id!r} ({other.name})",
+                company.id,
+            )
+
+
+def _company_from_row(row: CompanyRow) -> Company:
+    return Company(
+        id=row.id,
+        name=row.name,
+        aliases=[a.alias for a in row.aliases],
+        role=row.role,  # type: ignore[arg-type]
+        ticker=row.ticker,
+        country=row.country,
+        figures=[
+            Figure(
+                name=f.name,  # type: ignore[arg-type]
+                value_usd=f.value_usd,
+                as_of=f.as_of,
+                period=f.period,
+                counterparty=f.counterparty,
+                label=f.label,
+                source=Source(
+                    url=f.source_url,
+                    publisher=f.source_publisher,
+                    date=f.source_date,
+                    quote=f.source_quote,
+                ),
+                note=f.note,
+            )
+            for f in row.figures
+        ],
+        notes=row.notes,
+    )
+
+
+def _write_company(s: Session, row: CompanyRow, c: Company) -> None:
+    row.name, row.role, row.ticker = c.name, str(c.role), c.ticker
+    row.country, row.notes, row.deleted = c.country, c.notes, False
+    aliases = c.aliases
+    if [a.alias for a in row.aliases] != aliases:
+        # flush the removals first: the unique alias_key index would see old + new at once
+        row.aliases.clear()
+        s.flush()
+        row.aliases.extend(
+            AliasRow(position=i, alias=a, alias_key=a.lower()) for i, a in enumerate(aliases)
+        )
+    row.figures.clear()
+    s.flush()
+    row.figures.extend(
+        FigureRow(
+            position=i,
+            name=f.name,
+            value_usd=f.value_usd,
+            as_of=f.as_of,
+            period=f.period,
+            counterparty=f.counterparty,
+            label=f.label,
+            source_url=f.source.url,
+            source_publisher=f.source.publisher,
+            source_date=f.source.date,
+            source_quote=f.source.quote,
+            note=f.note,
+        )
+        for i, f in enumerate(c.figures)
+    )
+
+
+# ---- deals
+
+
+def _deal_from_row(row: DealRow) -> Deal:
+    return Deal(
+        id=row.id,
+        announced=row.announced,
+        date_precision=row.date_precision,  # type: ignore[arg-type]
+        payer=row.payer_id,
+        payee=row.payee_id,
+        kind=row.kind,  # type: ignore[arg-type]
+        amount_low=row.amount_low,
+        amount_high=row.amount_high,
+        up_to=row.up_to,
+        currency=row.currency,
+        amount_usd_low=row.amount_usd_low,
+        amount_usd_high=row.amount_usd_high,
+        amount_stated=row.amount_stated,
+        gigawatts=row.gigawatts,
+        term_start=row.term_start,
+        term_years=row.term_years,
+        schedule=row.schedule,  # type: ignore[arg-type]
+        stake_pct=row.stake_pct,
+        status=row.status,  # type: ignore[arg-type]
+        sources=[
+            Source(url=x.url, publisher=x.publisher, date=x.date, quote=x.quote)
+            for x in row.sources
+        ],
+        notes=row.notes,
+        tags=[t.tag for t in row.tags],
+    )
+
+
+def _write_deal(s: Session, row: DealRow, d: Deal) -> None:
+    row.announced, row.date_precision = d.announced, d.date_precision
+    row.payer_id, row.payee_id, row.kind = d.payer, d.payee, str(d.kind)
+    row.amount_low, row.amount_high, row.up_to = d.amount_low, d.amount_high, d.up_to
+    row.currency, row.amount_usd_low, row.amount_usd_high = (
+        d.currency,
+        d.amount_usd_low,
+        d.amount_usd_high,
+    )
+    row.amount_stated, row.gigawatts = d.amount_stated, d.gigawatts
+    row.term_start, row.term_years, row.stake_pct = d.term_start, d.term_years, d.stake_pct
+    row.schedule = {str(k): v for k, v in d.schedule.items()} if d.schedule else None
+    row.status, row.notes = str(d.status), d.notes
+    row.sources.clear()
+    row.tags.clear()
+    s.flush()
+    row.sources.extend(
+        SourceRow(position=i, url=x.url, publisher=x.publisher, date=x.date, quote=x.quote)
+        for i, x in enumerate(d.sources)
+    )
+    tags = list(dict.fromkeys(d.tags))  # (deal, tag) is the key: drop repeats, keep order
+    row.tags.extend(TagRow(position=i, tag=t) for i, t in enumerate(tags))
+
+
+def validation_messages(exc: ValidationError) -> list[tuple[str, object, str]]:
+    """(field, bad value, what was expected) for each error in a pydantic ValidationError."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(record)"
+        msg = err["msg"]
+        msg = msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+        out.append((loc, err.get("input"), msg[0].lower() + msg[1:] if msg else msg))
+    return out
