@@ -1,0 +1,679 @@
+"""Rule-based deal extractor: spaCy's EntityRuler and Matcher on a blank English pipeline.
+
+Method (a classic gazetteer + pattern information-extraction pipeline, as in Hearst, "Automatic
+acquisition of hyponyms from large text corpora", COLING 1992, and the rule-based relation
+extraction surveyed by Chiticariu, Li & Reiss, "Rule-based information extraction is dead! Long
+live rule-based information extraction systems!", EMNLP 2013):
+
+1. ``spacy.blank("en")`` + sentencizer; an EntityRuler tags company names and aliases from the
+   gazetteer (ORG), model names (PRODUCT) and explicit product-maker phrases ("the creator of
+   Claude" → Anthropic). Nothing is downloaded; no statistical model is used.
+2. Each sentence is cut into clauses at "while", "whereas", "but" and semicolons, so parallel
+   statements ("X is investing $5B in Y, while Z is committing $10B") are read separately.
+3. Money and power expressions (:mod:`dealweb.extract.quantities`) are the deal anchors. An amount
+   that is a valuation, market value, revenue, loss, cost estimate, total, tranche or rate is
+   dropped by its context; a clause needs a deal word (invest, deal, contract, spend…).
+4. The deal family (equity, spending, warrant, acquisition, loan) comes from the cue word
+   nearest the amount; direction from prepositions ("in"/"into" the investee, "from" the
+   seller or investor), supplier verbs ("provide", "supply") and the companies' roles (a
+   neocloud or cloud sells capacity, a chipmaker sells chips).
+5. "X and Y … A and B respectively" pairs payers with amounts; a clause missing its
+   counterpart borrows it from the parallel clause before it.
+6. Model distribution ("Microsoft gives Azure AI Foundry customers access to Claude models")
+   and warrants are read without an amount.
+
+Mentions of the same deal in one article (same payer, payee, kind and a compatible amount) are
+merged into one :class:`~dealweb.extract.base.Candidate` that keeps the clearest evidence.
+
+Example
+-------
+>>> from dealweb.extract.gazetteer import Gazetteer
+>>> g = Gazetteer.from_mapping({"Microsoft": ["Azure"], "Anthropic": []})
+>>> text = "Microsoft is investing $5 billion in Anthropic."
+>>> [c.amount_usd_high for c in RuleExtractor(g).extract(text)]
+[5000000000.0]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span
+
+from dealweb.extract.base import Candidate, register
+from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
+from dealweb.extract.quantities import Money, Power, find_money, find_power
+
+# --- cue vocabularies (lower-case regexes over clause text) -----------------------------------
+_DEAL_WORD = re.compile(
+    r"\b(invest\w*|stakes?|equity|funding|financ\w+|round|back(?:s|ed|ing)?|pour\w*|inject\w*|"
+    r"rais(?:e|es|ed|ing)|deals?|agreements?|contracts?|pacts?|partnership|commit\w*|pledg\w*|"
+    r"spend\w*|buy\w*|bought|purchas\w*|acquir\w*|acquisition|leas\w*|rent\w*|warrants?|"
+    r"sign\w*|ink\w*|struck|strikes?|order\w*|suppl\w+|provid\w+|loans?|lend\w*|tie-up|"
+    r"arrangement|deploy\w*|expan\w+|extend\w*)\b"
+)
+_EQUITY_CUE = re.compile(
+    r"\b(invest\w*|stakes?|equity|funding|financing round|round|backing|backs|"
+    r"pour\w*|inject\w*|rais(?:e|es|ed|ing)|shares? in|valuation|valuing|capital)\b"
+)
+_SPEND_CUE = re.compile(
+    r"\b(spend\w*|buy\w*|bought|purchas\w*|cloud|compute|computing|capacity|services?|"
+    r"contracts?|leas\w*|rent\w*|chips?|gpus?|processors?|accelerators?|tpus?|hardware|"
+    r"data cent\w+|datacent\w+|servers?|infrastructure|deploy\w*|suppl\w+|provid\w+|customer)\b"
+)
+_WARRANT_CUE = re.compile(r"\bwarrants?\b")
+_ACQUIRE_CUE = re.compile(r"\b(acquir\w*|acquisition|takeover|take over|buyout)\b")
+_LOAN_CUE = re.compile(r"\b(loans?|lend\w*|credit facility|debt financing)\b")
+_HARDWARE_WORDS = re.compile(
+    r"\b(chips?|gpus?|processors?|accelerators?|tpus?|hardware|semiconductors?|"
+    r"systems|servers?|racks?|silicon)\b"
+)
+_CLOUD_WORDS = re.compile(
+    r"\b(cloud|compute|computing|capacity|services?|data cent\w+|datacent\w+|"
+    r"infrastructure|gpu capacity)\b"
+)
+_POWER_CONTEXT = re.compile(r"\b(comput\w+ (power|capacity)|compute capacity|capacity)\b")
+_SUPPLIER_VERB = re.compile(
+    r"\b(provid\w+|suppl(?:y|ies|ied|ying)|deliver\w*|sell\w*|sold|rent\w* out|lease\w* to|"
+    r"giv(?:e|es|ing)|grant\w*|offer\w*|secur\w+ (?:a|an|the)?\s*\S*\s*(?:contract|deal)|"
+    r"land\w*|won|wins)\b"
+)
+_RAISE_VERB = re.compile(r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur\w+|gets|got|obtain\w*|land\w*)\b")
+
+# Context that makes an amount something other than a deal's size.
+_NON_DEAL_LEFT = re.compile(
+    r"(valuations?|valued|valuing|value of|market value|market cap\w*|capitali[sz]ation|"
+    r"revenues?|sales|loss(?:es)?|profits?|net worth|fortune|gdp|capex|capital expenditures?|"
+    r"capital spending|spending plans|estimated to cost|to cost|costs?|cost of|price target|"
+    r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|in total|totals?|totaling|totalling|"
+    r"combined|cumulative|bringing|brings|ipo|earnings|net income|guidance|initial|first|"
+    r"tranches?|installments?|instalments?|prepayment|remaining|worth about|worth around|"
+    r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal)"
+    r"\W+(?:[\w'’-]+\W+){0,3}$"
+)
+_NON_DEAL_RIGHT = re.compile(
+    r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
+    r"(valuation|revenue|sales|market (?:value|cap\w*)|loss|losses|profit|net worth|fortune|"
+    r"a year|per year|annually|per gigawatt|per share|a share|in debt|of debt|in bonds|"
+    r"in capex|in capital|in cash|in assets|of assets|ipo|in its ipo|in sales|in revenue|"
+    r"tranche|of the total|cost)\b"
+)
+_NON_PARTY_AFTER = {
+    "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
+    "executives", "spokesperson", "spokesman", "spokeswoman", "shares", "stock", "analyst",
+    "analysts", "chairman", "board", "investors", "share", "stake",
+}  # fmt: skip
+_NON_PARTY_BEFORE = {
+    "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
+    "versus", "vs", "vs.", "according", "per", "including", "from its dependence on",
+}  # fmt: skip
+_ATTRIBUTIVE = {"backed", "owned", "based", "led", "funded", "supported", "affiliated", "linked"}
+
+_IN_TALKS = re.compile(
+    r"\b(in talks|talks|negotiat\w+|in discussions|discussing|nearing|close to (?:a|an|finali\w+)|"
+    r"considering|weighing|exploring|in early discussions)\b"
+)
+_COMPLETED = re.compile(
+    r"\b(has invested|have invested|had invested|invested|completed|closed|finali[sz]ed|"
+    r"has acquired|acquired|raised|received)\b"
+)
+_REPORTED = re.compile(
+    r"\b(reportedly|according to (?:people|sources|a person|the wall street journal|bloomberg|"
+    r"reuters|the information|a report)|people familiar|person familiar|sources said|"
+    r"(?:journal|bloomberg|reuters|cnbc|the information|times) reported)\b"
+)
+_DISTRIBUTION_CUE = re.compile(
+    r"\b(access to|available (?:on|in|through|via|to|from)|make\w* .{0,40}available|"
+    r"offer\w*|bring\w*|add\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
+)
+_CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
+
+
+@dataclass
+class _Mention:
+    cid: str
+    label: str  # ORG or PRODUCT
+    start: int  # char offsets in the article
+    end: int
+    tok: int  # token index of the first token
+    tok_end: int
+    possessive: bool = False
+    non_party: bool = False
+    prev: str = ""  # lower-case word before
+
+
+@dataclass
+class _Clause:
+    start: int
+    end: int
+    text: str
+    mentions: list[_Mention] = field(default_factory=list)
+
+
+@dataclass
+class _Found:
+    cand: Candidate
+    single_payer: bool = True
+    family: str = "spend"
+
+
+def _role_rank(role: str, hardware: bool, cloud: bool) -> int:
+    """How strongly a company of this role is the *seller* in a spending deal."""
+    if hardware and not cloud:
+        return {"chipmaker": 3, "neocloud": 1, "cloud": 1}.get(role, 0)
+    return {"neocloud": 3, "cloud": 2, "chipmaker": 1}.get(role, 0)
+
+
+@register("rules")
+class RuleExtractor:
+    """Gazetteer + patterns. ``min_usd`` drops amounts below it (share prices, fees…)."""
+
+    name = "rules"
+
+    def __init__(self, gazetteer: Gazetteer, *, min_usd: float = 1e6, **_: object) -> None:
+        self.gazetteer = gazetteer
+        self.min_usd = min_usd
+        self._roles_known = any(e.role != "other" for e in gazetteer.entries)
+        self.nlp = self._build_pipeline(gazetteer)
+
+    # --- pipeline -----------------------------------------------------------------------------
+    @staticmethod
+    def _build_pipeline(gazetteer: Gazetteer) -> Language:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+        patterns: list[dict] = []
+
+        def tokens(text: str) -> list[str]:
+            return [t.text for t in nlp.make_doc(text)]
+
+        for e in gazetteer.entries:
+            for form in e.surface_forms:
+                if not form.strip():
+                    continue
+                variants = {form, form.upper()} if len(form) > 3 else {form}
+                if form.islower():
+                    variants.add(form.title())
+                for v in variants:
+                    patterns.append(
+                        {"label": "ORG", "id": e.id, "pattern": [{"ORTH": t} for t in tokens(v)]}
+                    )
+        for product, owner in gazetteer.products().items():
+            toks = [{"ORTH": t} for t in tokens(product)]
+            patterns.append({"label": "PRODUCT", "id": owner, "pattern": toks})
+            maker = {"LOWER": {"IN": list(MAKER_WORDS)}}
+            patterns.append({"label": "ORG", "id": owner, "pattern": [*toks, maker]})
+            maker_of = [maker, {"LOWER": "of"}, *toks]
+            patterns.append({"label": "ORG", "id": owner, "pattern": maker_of})
+        ruler.add_patterns(patterns)
+        return nlp
+
+    # --- public -------------------------------------------------------------------------------
+    def extract(self, text: str, date: dt.date | None = None) -> list[Candidate]:
+        """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
+        found: list[_Found] = []
+        for offset, para in _paragraphs(text):
+            if not _worth_parsing(para):
+                continue
+            doc = self.nlp(para)
+            for sent in doc.sents:
+                found.extend(self._sentence(sent, offset, date))
+        return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
+
+    # --- sentence level -----------------------------------------------------------------------
+    def _sentence(self, sent: Span, offset: int, date: dt.date | None) -> list[_Found]:
+        text = sent.text
+        low = text.lower()
+        has_money = bool(re.search(r"[$€£¥₹]|\b(?:usd|eur|dollars?|euros?)\b", low))
+        has_power = bool(re.search(r"gigawatt|\bgw\b", low))
+        products = any(e.label_ == "PRODUCT" for e in sent.ents)
+        if not (has_money or has_power or products or "warrant" in low):
+            return []
+        s0 = sent.start_char + offset
+        clauses = self._clauses(sent, offset)
+        status = _status(low)
+        out: list[_Found] = []
+        prev: _Found | None = None
+        for clause in clauses:
+            got = self._clause(clause, sent, s0, status, date, prev)
+            if got:
+                prev = got[-1]
+            out.extend(got)
+        if not out:
+            out.extend(self._distribution(sent, s0, status, date))
+            out.extend(self._warrant(sent, s0, status, date))
+        return out
+
+    def _clauses(self, sent: Span, offset: int) -> list[_Clause]:
+        cuts = [sent.start]
+        for tok in sent:
+            w = tok.lower_
+            if tok.i == sent.start:
+                continue
+            if w in _CLAUSE_BREAK and not (w == "but" and tok.nbor(-1).lower_ == "not"):
+                cuts.append(tok.i)
+        cuts.append(sent.end)
+        doc = sent.doc
+        clauses = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if b <= a:
+                continue
+            span = doc[a:b]
+            c = _Clause(span.start_char + offset, span.end_char + offset, span.text)
+            for ent in sent.ents:
+                if ent.start >= a and ent.end <= b:
+                    c.mentions.append(self._mention(ent, offset))
+            clauses.append(c)
+        return clauses
+
+    def _mention(self, ent: Span, offset: int) -> _Mention:
+        doc = ent.doc
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        nxt2 = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        prev2 = " ".join(t.lower_ for t in doc[max(0, ent.start - 4) : ent.start])
+        possessive = nxt is not None and nxt.lower_ in {"'s", "’s", "'", "’"}
+        non_party = (
+            (nxt is not None and nxt.lower_ in _NON_PARTY_AFTER)
+            or (nxt is not None and nxt.text in {"-", "–"} and nxt2 is not None
+                and nxt2.lower_ in _ATTRIBUTIVE)
+            or prev in _NON_PARTY_BEFORE
+            or "dependence on" in prev2
+            or "away from" in prev2
+            or "such as" in prev2
+        )  # fmt: skip
+        if possessive and nxt2 is not None and nxt2.lower_ in _NON_PARTY_AFTER:
+            non_party = True
+        return _Mention(
+            cid=ent.ent_id_,
+            label=ent.label_,
+            start=ent.start_char + offset,
+            end=ent.end_char + offset,
+            tok=ent.start,
+            tok_end=ent.end,
+            possessive=possessive,
+            non_party=non_party,
+            prev=prev,
+        )
+
+    # --- clause level -------------------------------------------------------------------------
+    def _clause(
+        self,
+        clause: _Clause,
+        sent: Span,
+        s0: int,
+        status: str,
+        date: dt.date | None,
+        prev: _Found | None,
+    ) -> list[_Found]:
+        low = clause.text.lower()
+        if not _DEAL_WORD.search(low) and prev is None:
+            return []
+        base = clause.start
+        monies = [m for m in find_money(clause.text, date) if self._is_deal_amount(m, low)]
+        powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
+        powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])]
+        if not monies and not powers:
+            return []
+        orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
+        parties = _dedupe(orgs)
+        if not parties:
+            return []
+        quote_start, quote_end = s0, s0 + len(sent.text)
+        quote = sent.text
+        anchors: list[Money | Power] = list(monies) if monies else list(powers)
+        if "respectively" in low and len(monies) >= 2:
+            payers = _subject_group(parties, clause, sent)
+            if len(payers) == len(monies):
+                return self._respectively(payers, parties, monies, powers, clause, quote,
+                                          quote_start, quote_end, status, date)  # fmt: skip
+        results: list[_Found] = []
+        for anchor in anchors:
+            family = _family(low, anchor.start - 0, anchor.end)
+            if family is None and prev is not None:
+                family = prev.family
+            family = family or "spend"
+            pair = self._parties(family, parties, clause, anchor, base, prev)
+            if pair is None:
+                continue
+            payer, payee, single = pair
+            kind = self._kind(family, payee, low, anchor)
+            cand = self._candidate(payer, payee, kind, anchor, monies, powers, status, date,
+                                   quote, quote_start, quote_end)  # fmt: skip
+            if cand is not None:
+                results.append(_Found(cand, single_payer=single, family=family))
+        return results
+
+    def _is_deal_amount(self, m: Money, clause_low: str) -> bool:
+        if m.usd_max < self.min_usd:
+            return False
+        left = clause_low[: m.start][-80:]
+        if m.hedge and m.hedge in {"estimated", "an estimated"}:
+            return False
+        if _NON_DEAL_LEFT.search(left):
+            return False
+        return not _NON_DEAL_RIGHT.search(clause_low[m.end : m.end + 40])
+
+    def _parties(
+        self,
+        family: str,
+        parties: list[_Mention],
+        clause: _Clause,
+        anchor: Money | Power,
+        base: int,
+        prev: _Found | None,
+    ) -> tuple[str, str, bool] | None:
+        subject_group = _subject_group(parties, clause, None)
+        subject = parties[0]
+        others = [p for p in parties if p.cid != subject.cid]
+        if len(others) > 1:
+            plain = [p for p in others if not p.possessive]
+            others = plain or others
+        low = clause.text.lower()
+        if not others:
+            if prev is not None and prev.cand.payee and prev.cand.payee != subject.cid:
+                # "…, while Nvidia is committing up to $10 billion": the parallel clause's payee
+                return subject.cid, prev.cand.payee, True
+            return None
+        if len(others) >= 3:
+            return None  # a list of counterparties: an aggregate, not one deal
+        by_prep = {p.prev: p for p in others}
+        single = len(subject_group) <= 1
+        anchor_abs = base + anchor.start
+        if family == "equity":
+            if "in" in by_prep or "into" in by_prep:
+                payee = by_prep.get("in") or by_prep["into"]
+                return subject.cid, payee.cid, single
+            for prep in ("from", "by"):
+                if prep in by_prep:
+                    return by_prep[prep].cid, subject.cid, single
+            other = _nearest_after(others, anchor_abs)
+            if _RAISE_VERB.search(low[: max(0, anchor.start)]):
+                return other.cid, subject.cid, single
+            return subject.cid, other.cid, single
+        # spending deals: who sells?
+        if "from" in by_prep:
+            return subject.cid, by_prep["from"].cid, single
+        other = by_prep.get("with") or by_prep.get("to") or _nearest_after(others, anchor_abs)
+        hardware = bool(_HARDWARE_WORDS.search(low))
+        cloud = bool(_CLOUD_WORDS.search(low))
+        if self._roles_known:
+            rs = _role_rank(self.gazetteer.role(subject.cid), hardware, cloud)
+            ro = _role_rank(self.gazetteer.role(other.cid), hardware, cloud)
+            if rs != ro:
+                return (other.cid, subject.cid, single) if rs > ro else (
+                    subject.cid, other.cid, single)  # fmt: skip
+        between = low[: max(0, other.start - base)]
+        if _SUPPLIER_VERB.search(between) and not re.search(
+            r"\b(buy\w*|purchas\w*|spend\w*|commit\w* to)\b", between
+        ):
+            return other.cid, subject.cid, single
+        return subject.cid, other.cid, single
+
+    def _kind(self, family: str, payee: str, low: str, anchor: Money | Power) -> str:
+        if family == "equity":
+            return "equity_investment"
+        if family in {"warrant", "acquisition", "loan"}:
+            return family
+        role = self.gazetteer.role(payee)
+        hardware = bool(_HARDWARE_WORDS.search(low))
+        cloud = bool(_CLOUD_WORDS.search(low))
+        if isinstance(anchor, Power) and _POWER_CONTEXT.search(low) and role == "chipmaker":
+            return "compute_capacity"
+        if role == "chipmaker" or (hardware and not cloud):
+            return "hardware_purchase"
+        if role in {"cloud", "neocloud"} or cloud:
+            return "cloud_commitment"
+        return "other"
+
+    def _candidate(
+        self,
+        payer: str,
+        payee: str | None,
+        kind: str,
+        anchor: Money | Power,
+        monies: list[Money],
+        powers: list[Power],
+        status: str,
+        date: dt.date | None,
+        quote: str,
+        qs: int,
+        qe: int,
+    ) -> Candidate | None:
+        if payee is not None and payee == payer:
+            return None
+        money = anchor if isinstance(anchor, Money) else None
+        power = anchor if isinstance(anchor, Power) else (powers[0] if powers else None)
+        up_to = bool((money and money.up_to) or (money is None and power and power.up_to))
+        return Candidate(
+            payer=payer,
+            payee=payee,
+            kind=kind,
+            status=status,
+            currency=money.currency if money else None,
+            amount_low=money.low if money else None,
+            amount_high=money.high if money else None,
+            amount_usd_low=money.usd_low if money else None,
+            amount_usd_high=money.usd_high if money else None,
+            up_to=up_to,
+            amount_stated=(money.text if money else power.text if power else None),
+            gigawatts=power.gigawatts if power else None,
+            date=date,
+            quote=quote,
+            start=qs,
+            end=qe,
+        )
+
+    def _respectively(
+        self,
+        payers: list[_Mention],
+        parties: list[_Mention],
+        monies: list[Money],
+        powers: list[Power],
+        clause: _Clause,
+        quote: str,
+        qs: int,
+        qe: int,
+        status: str,
+        date: dt.date | None,
+    ) -> list[_Found]:
+        payer_ids = {p.cid for p in payers}
+        rest = [p for p in parties if p.cid not in payer_ids]
+        if not rest:
+            return []
+        low = clause.text.lower()
+        family = _family(low, monies[0].start, monies[-1].end) or "spend"
+        payee = next((p for p in rest if p.prev in {"in", "into", "with", "from"}), rest[0])
+        out = []
+        for payer, money in zip(payers, monies, strict=True):
+            kind = self._kind(family, payee.cid, low, money)
+            cand = self._candidate(payer.cid, payee.cid, kind, money, monies, [], status, date,
+                                   quote, qs, qe)  # fmt: skip
+            if cand:
+                out.append(_Found(cand, single_payer=True, family=family))
+        return out
+
+    # --- deals without an amount ------------------------------------------------------------
+    def _distribution(
+        self, sent: Span, s0: int, status: str, date: dt.date | None
+    ) -> list[_Found]:
+        low = sent.text.lower()
+        if not _DISTRIBUTION_CUE.search(low):
+            return []
+        products = [e for e in sent.ents if e.label_ == "PRODUCT"]
+        orgs = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
+        if not products:
+            return []
+        owner = products[0].ent_id_
+        platforms = [
+            m for m in _dedupe([o for o in orgs if not o.non_party])
+            if m.cid != owner
+            and (not self._roles_known or self.gazetteer.role(m.cid) in {"cloud", "neocloud"})
+        ]  # fmt: skip
+        if len(platforms) != 1:
+            return []
+        cand = Candidate(
+            payer=owner,
+            payee=platforms[0].cid,
+            kind="distribution",
+            status=status,
+            date=date,
+            quote=sent.text,
+            start=s0,
+            end=s0 + len(sent.text),
+        )
+        return [_Found(cand, family="distribution")]
+
+    def _warrant(self, sent: Span, s0: int, status: str, date: dt.date | None) -> list[_Found]:
+        low = sent.text.lower()
+        if not _WARRANT_CUE.search(low):
+            return []
+        orgs = _dedupe(
+            [m for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+             if not m.non_party or m.possessive]
+        )  # fmt: skip
+        if len(orgs) != 2:
+            return []
+        a, b = orgs
+        issuer, holder = a, b
+        # "warrants for … AMD shares" / "shares of AMD": the company whose shares they are issues.
+        for m in (a, b):
+            after = low[m.end : m.end + 12]
+            if re.match(r"\W*(?:'s|’s)?\s*(?:common\s+)?(?:shares|stock)", after) or re.search(
+                r"shares of (?:its )?$", low[max(0, m.start - 20) : m.start]
+            ):
+                issuer, holder = m, (b if m is a else a)
+                break
+        else:
+            if re.search(r"\b(receiv\w+|gets|got|obtain\w*)\b", low[a.end : b.start]):
+                issuer, holder = b, a
+        cand = Candidate(
+            payer=issuer.cid,
+            payee=holder.cid,
+            kind="warrant",
+            status=status,
+            date=date,
+            quote=sent.text,
+            start=s0,
+            end=s0 + len(sent.text),
+        )
+        return [_Found(cand, family="warrant")]
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in text.split("\n"):
+        if part.strip():
+            out.append((pos, part))
+        pos += len(part) + 1
+    return out
+
+
+def _worth_parsing(para: str) -> bool:
+    low = para.lower()
+    return bool(
+        re.search(r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|\bgw\b|warrant", low)
+        or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
+    )
+
+
+def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
+    seen: dict[str, _Mention] = {}
+    for m in mentions:
+        if m.cid not in seen:
+            seen[m.cid] = m
+        elif seen[m.cid].possessive and not m.possessive:
+            seen[m.cid] = _Mention(**{**m.__dict__, "start": seen[m.cid].start})
+    return sorted(seen.values(), key=lambda m: m.start)
+
+
+def _subject_group(parties: list[_Mention], clause: _Clause, sent: Span | None) -> list[_Mention]:
+    """Companies coordinated at the start of the clause: 'Microsoft and Nvidia are …'."""
+    group = [parties[0]]
+    for m in parties[1:]:
+        gap = clause.text[group[-1].end - clause.start : m.start - clause.start].strip().lower()
+        if gap in {"and", ",", "&", ", and", "as well as", "together with"}:
+            group.append(m)
+        else:
+            break
+    return group
+
+
+def _nearest_after(mentions: list[_Mention], pos: int) -> _Mention:
+    after = [m for m in mentions if m.start >= pos]
+    return after[0] if after else mentions[-1]
+
+
+def _family(low: str, start: int, end: int) -> str | None:
+    """Deal family from the cue word nearest the amount at [start, end) of the clause."""
+    if _WARRANT_CUE.search(low):
+        return "warrant"
+    best: tuple[int, str] | None = None
+    cues = (("equity", _EQUITY_CUE), ("spend", _SPEND_CUE), ("loan", _LOAN_CUE),
+            ("acquisition", _ACQUIRE_CUE))  # fmt: skip
+    for family, regex in cues:
+        for m in regex.finditer(low):
+            d = start - m.end() if m.end() <= start else max(0, m.start() - end)
+            if family == "acquisition" and re.search(r"stake|equity|shares", low):
+                continue
+            if best is None or d < best[0]:
+                best = (d, family)
+    return best[1] if best else None
+
+
+def _status(low: str) -> str:
+    if _IN_TALKS.search(low):
+        return "in_talks"
+    if _REPORTED.search(low):
+        return "reported"
+    if _COMPLETED.search(low):
+        return "completed"
+    return "announced"
+
+
+def _amount_close(a: Candidate, b: Candidate, tol: float = 0.10) -> bool:
+    x = a.amount_usd_high if a.amount_usd_high is not None else a.amount_usd_low
+    y = b.amount_usd_high if b.amount_usd_high is not None else b.amount_usd_low
+    if x is None or y is None:
+        return True
+    return abs(x - y) <= tol * max(x, y)
+
+
+def _evidence_score(c: Candidate, single: bool) -> tuple[int, int]:
+    has_amount = c.amount_usd_high is not None or c.amount_usd_low is not None
+    return (2 * has_amount + int(single) + int(c.gigawatts is not None), -len(c.quote))
+
+
+def merge_candidates(cands: list[Candidate], single: list[bool] | None = None) -> list[Candidate]:
+    """One candidate per deal: same payer, payee and kind with compatible amounts merge.
+
+    The merged candidate keeps the evidence with an amount and a single named payer (shortest
+    quote on ties); ``up_to`` is kept if any mention said "up to" the same amount; ``mentions``
+    counts the sentences that mention the deal.
+    """
+    single = single or [True] * len(cands)
+    groups: list[list[tuple[Candidate, bool]]] = []
+    for c, s in zip(cands, single, strict=True):
+        for g in groups:
+            if g[0][0].key == c.key and all(_amount_close(c, x) for x, _ in g):
+                g.append((c, s))
+                break
+        else:
+            groups.append([(c, s)])
+    out = []
+    for g in groups:
+        best, _ = max(g, key=lambda cs: _evidence_score(*cs))
+        up_to = best.up_to or any(
+            c.up_to and c.amount_usd_high == best.amount_usd_high for c, _ in g
+        )
+        if up_to and best.amount_high is not None and best.amount_low == best.amount_high:
+            best = best.with_(amount_low=None, amount_usd_low=None)
+        gw = best.gigawatts or next((c.gigawatts for c, _ in g if c.gigawatts), None)
+        out.append(best.with_(up_to=up_to, mentions=len(g), gigawatts=gw))
+    out.sort(key=lambda c: c.start)
+    return out
