@@ -155,6 +155,7 @@ class GapDefaults(_Strict):
     deployment_years: ScalarValue
     start_lag_years: ScalarValue
     rent_term_years: ScalarValue
+    revenue_growth_per_year: ScalarValue
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ class CostModel(_Strict):
                 {
                     "field": field,
                     "value": value,
-                    "source": "; ".join(s.url for s in item.sources),
+                    "source": " | ".join(s.url for s in item.sources),
                     "assumption": item.assumption or "",
                     "note": item.basis or item.derivation or "",
                 }
@@ -337,19 +338,27 @@ class CostModel(_Strict):
             for attr in ("capex_usd_per_gw", "systems_usd_per_gw"):
                 rv = getattr(gen, attr)
                 if rv is not None:
-                    add(f"generations.{key}.{attr}", rv, f"{rv.low:.4g}–{rv.high:.4g}")
+                    add(f"generations.{key}.{attr}", rv, f"{_num(rv.low)}–{_num(rv.high)}")
         for key, split in self.splits.items():
             value = ", ".join(f"{c}={getattr(split, c):.3g}" for c in COMPONENTS)
             add(f"splits.{key}", split, value)
         fc = self.facility.construction_usd_per_gw
-        add("facility.construction_usd_per_gw", fc, f"{fc.low:.4g}–{fc.high:.4g}")
+        add("facility.construction_usd_per_gw", fc, f"{_num(fc.low)}–{_num(fc.high)}")
         for attr in ("electricity_usd_per_mwh", "pue", "load_factor"):
             rv = getattr(self.energy, attr)
-            add(f"energy.{attr}", rv, f"{rv.low:.4g}–{rv.high:.4g}")
+            add(f"energy.{attr}", rv, f"{_num(rv.low)}–{_num(rv.high)}")
         for attr in GapDefaults.model_fields:
             sv = getattr(self.revenue_gap, attr)
             add(f"revenue_gap.{attr}", sv, f"{sv.value:g}")
         return rows
+
+
+def _num(x: float) -> str:
+    """Compact number for provenance listings: $35.0B for money, 1.58 for ratios."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(x) >= scale:
+            return f"${x / scale:,.1f}{suffix}"
+    return f"{x:g}"
 
 
 # -- loading --------------------------------------------------------------------------------
