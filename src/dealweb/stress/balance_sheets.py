@@ -96,7 +96,7 @@ def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
     Projections lose ties against reported values of the same date.
     """
     if figures is None or figures.empty:
-        return pd.DataFrame(columns=["company_id", "name", "value"])
+        return pd.DataFrame(columns=["company_id", "name", "value", "as_of_key"])
     f = figures.loc[figures["value_usd"].notna() & figures["company_id"].notna()].copy()
     f["as_of_key"] = f["as_of"].astype(str).str.pad(10, side="right", fillchar="0")
     label = f["label"] if "label" in f else pd.Series(None, index=f.index)
@@ -107,7 +107,26 @@ def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
     f["value"] = f["value_usd"].astype(float) * np.where(is_flow, factors, 1.0)
     f = f.sort_values(["company_id", "name", "as_of_key", "projected"],
                       ascending=[True, True, True, False])
-    return f.groupby(["company_id", "name"], as_index=False).last()[["company_id", "name", "value"]]
+    last = f.groupby(["company_id", "name"], as_index=False).last()
+    return last[["company_id", "name", "value", "as_of_key"]]
+
+
+def _figure_value(field: str, known: Mapping[str, float], dates: Mapping[str, str]
+                  ) -> float | None:
+    """The ledger's value for a balance-sheet field, or None.
+
+    Fields take the first figure name of :data:`FIGURE_PREFERENCE` present — except that a run
+    rate that is both *later and larger* than the last annual revenue replaces it: for a
+    fast-growing lab the annualised current revenue is the better estimate of a year's revenue.
+    """
+    names = [n for n in FIGURE_PREFERENCE.get(field, ()) if n in known]
+    if not names:
+        return None
+    if field == "revenue" and len(names) == 2:
+        rev, run = names
+        if dates[run] > dates[rev] and known[run] > known[rev]:
+            return known[run]
+    return known[names[0]]
 
 
 def build_balance_sheets(
@@ -147,8 +166,10 @@ def build_balance_sheets(
 
     latest = _latest_figures(figures if figures is not None else pd.DataFrame())
     by_company: dict[str, dict[str, float]] = {}
-    for cid, name, value in latest.itertuples(index=False):
+    dates: dict[str, dict[str, str]] = {}
+    for cid, name, value, as_of in latest.itertuples(index=False):
         by_company.setdefault(cid, {})[name] = value
+        dates.setdefault(cid, {})[name] = as_of
 
     rows = []
     for cid, name, role in companies[["id", "name", "role"]].itertuples(index=False):
@@ -157,9 +178,7 @@ def build_balance_sheets(
         row: dict[str, object] = {"company_id": cid, "name": name, "role": str(role)}
         used = []
         for field in FIELDS:
-            figure_value = next(
-                (known[n] for n in FIGURE_PREFERENCE.get(field, ()) if n in known), None
-            )
+            figure_value = _figure_value(field, known, dates.get(cid, {}))
             if field in overrides.get(cid, {}):
                 value, source = float(overrides[cid][field]), "scenario"
             elif figure_value is not None:

@@ -106,9 +106,11 @@ class MonteCarloResult:
 
 
 def _progress(enabled: bool) -> Progress:
+    from dealweb.clikit import err_console
+
     return Progress(
         TextColumn("[bold]Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(), disable=not enabled, transient=True,
+        TimeRemainingColumn(), console=err_console, disable=not enabled, transient=True,
     )
 
 

@@ -270,7 +270,7 @@ def clear_years(
                          f"got {revenue.shape}")
     if keep_deals and runs != 1:
         raise ValueError("per-deal detail is kept for a single run only")
-    clear = clearing_function(system.scenario.model, system.scenario.parameters, method)
+    clear = clearing_function(system.scenario.model, system.scenario.model_parameters(), method)
     nodes = n + 1  # + external creditors
     payer = ob.deals["payer"].to_numpy(int)
     payee = ob.deals["payee"].to_numpy(int)
@@ -310,9 +310,10 @@ def clear_years(
 
         L = sp.csr_matrix(((edge_due * clears).ravel(), (rows_all, cols_all)),
                           shape=(runs * nodes, runs * nodes))
-        res = clear(L, e_full.ravel())
-        p = np.asarray(res.payments, float).reshape(runs, nodes)
         pbar = np.asarray(L.sum(axis=1)).ravel().reshape(runs, nodes)
+        # a copy: the clearing routine may canonicalise (prune) the matrix it is given in place
+        res = clear(L.copy(), e_full.ravel())
+        p = np.asarray(res.payments, float).reshape(runs, nodes)
         ratio = np.divide(p, pbar, out=np.ones_like(p), where=pbar > 0)
         edge_paid = edge_due * clears * ratio[:, e_rows]  # pro rata per obligation
         received = (edge_paid @ incidence_in)

@@ -1,0 +1,222 @@
+"""Stress-test commands of the ``dealweb`` CLI: ``stress`` and ``scenarios``.
+
+``dealweb stress SCENARIO`` runs a shipped scenario (by name) or a scenario file on the ledger and
+prints the cascade — who fails, in which year and clearing round, why (which obligations went
+unpaid, to whom) and the dollar shortfall — then the loss table. ``--runs N`` adds a Monte Carlo
+over the scenario's uncertain inputs: default probability per company, loss distribution and
+expected shortfall per company and system-wide.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+
+import pandas as pd
+import typer
+
+from dealweb.clikit import (
+    DB_OPTION_HELP,
+    OutputFormat,
+    UserError,
+    app,
+    console,
+    emit,
+    format_usd,
+    user_errors,
+)
+from dealweb.stress.scenario import (
+    MODELS,
+    ScenarioError,
+    list_scenarios,
+    load_scenario,
+    resolve_companies,
+)
+
+
+class ModelChoice(str, enum.Enum):
+    eisenberg_noe = "eisenberg-noe"
+    rogers_veraart = "rogers-veraart"
+    debtrank = "debtrank"
+    furfine = "furfine"
+    cross_holdings = "cross-holdings"
+
+
+class Part(str, enum.Enum):
+    """Which result frame ``--format csv`` prints (json prints them all)."""
+
+    cascade = "cascade"
+    losses = "losses"
+    years = "years"
+    unpaid = "unpaid"
+    balance_sheets = "balance-sheets"
+    defaults = "defaults"
+    probabilities = "probabilities"
+    system = "system"
+
+
+assert {m.value for m in ModelChoice} == set(MODELS)
+
+_USD_COLUMNS = (
+    "due_usd", "unpaid_usd", "unpaid_total_usd", "credit_loss_usd", "equity_loss_usd",
+    "loss_usd", "equity_value_usd", "paid_usd", "expected_loss_usd", "expected_unpaid_usd",
+    "revenue", "cash", "debt", "equity_value", "external_assets", "due_in", "received",
+    "due_out", "paid", "unpaid", "cash_end", "default_costs",
+)
+
+
+def _usd_formatters(frame: pd.DataFrame) -> dict[str, object]:
+    cols = [c for c in frame.columns if c in _USD_COLUMNS or c.startswith(("es", "var"))]
+    return {c: format_usd for c in cols}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def run(
+    scenario_name: str,
+    *,
+    db: str | None = None,
+    model: str | None = None,
+    runs: int = 0,
+    seed: int | None = None,
+    level: float = 0.95,
+    progress: bool | None = None,
+) -> dict[str, object]:
+    """Load a scenario and the ledger, run the stress test; return the result objects.
+
+    Keys: ``scenario``, ``result`` (:class:`.multiyear.StressResult`) and, when ``runs > 0``,
+    ``monte_carlo`` (:class:`.montecarlo.MonteCarloResult`).
+    """
+    import dealweb
+    from dealweb.stress.montecarlo import monte_carlo
+    from dealweb.stress.multiyear import run_stress
+
+    scenario = load_scenario(scenario_name)
+    if model is not None:
+        scenario = scenario.model_validate({**scenario.model_dump(), "model": model,
+                                            "parameters": {}})
+    ledger = dealweb.open(db)
+    companies = ledger.companies_frame()
+    if companies.empty:
+        raise UserError("the ledger has no companies; load the dataset with `dealweb init`")
+    deals, figures = ledger.deals_frame(), ledger.figures_frame()
+    scenario = resolve_companies(scenario, companies, source=scenario_name)
+    out: dict[str, object] = {"scenario": scenario}
+    out["result"] = run_stress(deals, companies, figures, scenario)
+    runs = runs or scenario.runs
+    if runs:
+        out["monte_carlo"] = monte_carlo(deals, companies, figures, scenario, runs=runs,
+                                         seed=seed if seed is not None else scenario.seed,
+                                         level=level, progress=progress)
+    return out
+
+
+def _frames(out: dict[str, object]) -> dict[str, pd.DataFrame]:
+    r = out["result"]
+    frames = {
+        "cascade": r.cascade, "losses": r.losses, "years": r.years, "unpaid": r.unpaid,
+        "balance-sheets": r.balance_sheets, "defaults": r.defaults_used,
+    }
+    mc = out.get("monte_carlo")
+    if mc is not None:
+        frames["probabilities"] = mc.companies
+        frames["system"] = mc.system_losses
+    return frames
+
+
+def _print_tables(out: dict[str, object]) -> None:
+    sc, r = out["scenario"], out["result"]
+    console.print(f"[bold]Scenario {sc.name}[/]: {sc.description}", highlight=False)
+    console.print(f"model {sc.model}, {sc.horizon} years from {sc.start_year}, "
+                  f"amounts at the {sc.amount_basis} of their range", highlight=False)
+    if r.cascade.empty:
+        console.print("No company fails within the horizon.")
+    else:
+        cascade = r.cascade.drop(columns=["company_id", "unpaid_total_usd"])
+        emit(cascade, "table", title="Cascade: who fails, when, why",
+             formatters=_usd_formatters(cascade))
+    losses = r.losses.loc[(r.losses["loss_usd"] > 0.5) | (r.losses["unpaid_usd"] > 0.5)]
+    losses = losses.drop(columns=["company_id"])
+    emit(losses, "table", title="Losses over the horizon (credit losses + equity stakes)",
+         formatters={**_usd_formatters(losses), "loss_to_equity": _pct})
+    years = r.years.groupby("year", as_index=False)[["due_out", "paid", "unpaid"]].sum()
+    years["defaults"] = r.years.groupby("year")["defaulted"].sum().to_numpy()
+    emit(years, "table", title="Year by year (whole network)", formatters=_usd_formatters(years))
+    if not r.defaults_used.empty:
+        used = "; ".join(f"{n} ({d})" for n, d in zip(r.defaults_used["name"],
+                                                       r.defaults_used["defaults_used"],
+                                                       strict=True))
+        console.print(f"[yellow]Documented role defaults used (no figure in the ledger):[/] "
+                      f"{used}", highlight=False, soft_wrap=True)
+    mc = out.get("monte_carlo")
+    if mc is not None:
+        pct = round(mc.level * 100)
+        probs = mc.companies.loc[(mc.companies["default_probability"] > 0)
+                                 | (mc.companies["expected_loss_usd"] > 0.5)]
+        emit(probs.drop(columns=["company_id"]), "table",
+             title=f"Monte Carlo: {mc.runs:,} runs, seed {mc.seed}",
+             formatters={**_usd_formatters(probs), "default_probability": _pct})
+        system = mc.system_losses.copy()
+        fmt = [format_usd(v) if "loss" in s else (_pct(v) if s.startswith("P(") else f"{v:.2f}")
+               for s, v in zip(system["statistic"], system["value"], strict=True)]
+        system["value"] = fmt
+        emit(system, "table", title=f"System-wide (ES {pct}% = mean of the worst "
+                                    f"{100 - pct}% of runs)")
+
+
+@app.command()
+def scenarios(
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                     help="table, csv or json."),
+) -> None:
+    """List the shipped stress scenarios."""
+    with user_errors():
+        emit(list_scenarios(), fmt, title="Shipped scenarios")
+
+
+@app.command()
+def stress(
+    scenario: str | None = typer.Argument(
+        None, help="A shipped scenario's name (see --list) or a path to a scenario YAML file."),
+    model: ModelChoice | None = typer.Option(
+        None, "--model", "-m", help="Override the scenario's clearing model."),
+    runs: int = typer.Option(0, "--runs", "-n", min=0,
+                             help="Monte Carlo runs over the uncertain inputs (0: none)."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed for Monte Carlo."),
+    level: float = typer.Option(0.95, "--level", min=0.5, max=0.999,
+                                help="Confidence level of VaR and expected shortfall."),
+    db: str | None = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                     help="table, csv or json."),
+    part: Part = typer.Option(Part.cascade, "--part",
+                              help="Frame printed with --format csv (json prints all)."),
+    list_: bool = typer.Option(False, "--list", help="List the shipped scenarios and exit."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="Hide the progress bar."),
+) -> None:
+    """Stress-test the deal network under a scenario: cascade of failures and losses."""
+    with user_errors():
+        if list_:
+            emit(list_scenarios(), fmt, title="Shipped scenarios")
+            return
+        if scenario is None:
+            raise UserError("give a scenario name or file (see `dealweb stress --list`)")
+        try:
+            out = run(scenario, db=db, model=model.value if model else None, runs=runs,
+                      seed=seed, level=level, progress=False if no_progress else None)
+        except ScenarioError as exc:
+            raise UserError(str(exc)) from None
+        frames = _frames(out)
+        if fmt is OutputFormat.json:
+            data = {"scenario": out["scenario"].model_dump(mode="json")}
+            for key, frame in frames.items():
+                data[key] = json.loads(frame.to_json(orient="records", date_format="iso"))
+            sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        elif fmt is OutputFormat.csv:
+            if part.value not in frames:
+                raise UserError(f"--part {part.value} needs --runs N (Monte Carlo)")
+            emit(frames[part.value], fmt)
+        else:
+            _print_tables(out)
