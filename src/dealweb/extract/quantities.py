@@ -272,6 +272,13 @@ def _shared_range(m: re.Match[str], on: dt.date | None) -> Money | None:
     )
 
 
+# "$17.4 billion, up to $19.4 billion", "$17.4 billion with an option to spend up to $19.4 billion"
+_CEILING_GAP = re.compile(
+    r"\s*,?\s*(?:or|and|with an option (?:to (?:spend|expand|increase|go)|for)|"
+    r"(?:which|that) could (?:rise|grow|increase|expand|reach)(?: to)?|expandable to|rising to|"
+    r"potentially)?\s*",
+    re.IGNORECASE,
+)
 _PAREN_RE = re.compile(r"\s*[(\[]\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?")
 
 
@@ -325,7 +332,7 @@ def _fold_restatements(text: str, found: list[Money]) -> list[Money]:
                 )
                 continue
             if (
-                gap.strip() in {",", "or", ", or"}
+                _CEILING_GAP.fullmatch(gap)
                 and money.up_to
                 and money.currency == prev.currency
                 and prev.low is not None

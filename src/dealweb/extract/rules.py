@@ -76,7 +76,7 @@ _CLOUD_WORDS = re.compile(
     r"\b(cloud|compute|computing|capacity|services?|data cent\w+|datacent\w+|"
     r"infrastructure|gpu capacity)\b"
 )
-_POWER_CONTEXT = re.compile(r"\b(comput\w+ (power|capacity)|compute capacity|capacity)\b")
+_POWER_CONTEXT = re.compile(r"\b(comput\w+ (power|capacity)|compute capacity)\b")
 _SUPPLIER_VERB = re.compile(
     r"\b(provid\w+|suppl(?:y|ies|ied|ying)|deliver\w*|sell\w*|sold|rent\w* out|lease\w* to|"
     r"giv(?:e|es|ing)|grant\w*|offer\w*|secur\w+ (?:a|an|the)?\s*\S*\s*(?:contract|deal)|"
@@ -89,11 +89,20 @@ _NON_DEAL_LEFT = re.compile(
     r"(valuations?|valued|valuing|value of|market value|market cap\w*|capitali[sz]ation|"
     r"revenues?|sales|loss(?:es)?|profits?|net worth|fortune|gdp|capex|capital expenditures?|"
     r"capital spending|spending plans|estimated to cost|to cost|costs?|cost of|price target|"
-    r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|in total|totals?|totaling|totalling|"
-    r"combined|cumulative|bringing|brings|ipo|earnings|net income|guidance|initial|first|"
+    r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|ipo|earnings|net income|guidance|"
+    r"initial|first|"
     r"tranches?|installments?|instalments?|prepayment|remaining|worth about|worth around|"
     r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal)"
     r"\W+(?:[\w'’-]+\W+){0,3}$"
+)
+_AGGREGATE_LEFT = re.compile(
+    r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
+    r"aggregate)\W+(?:[\w'’-]+\W+){0,6}$"
+)
+# "a deal valued at $17.4 billion" is the deal's size, "OpenAI, valued at $300 billion" is not.
+_DEAL_VALUED = re.compile(
+    r"\b(deals?|contracts?|agreements?|pacts?|investments?|transactions?|partnership|"
+    r"commitments?|purchases?|acquisitions?)\W+(?:[\w'’-]+\W+){0,2}(valued|worth|value)\b"
 )
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
@@ -104,8 +113,8 @@ _NON_DEAL_RIGHT = re.compile(
 )
 _NON_PARTY_AFTER = {
     "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
-    "executives", "spokesperson", "spokesman", "spokeswoman", "shares", "stock", "analyst",
-    "analysts", "chairman", "board", "investors", "share", "stake",
+    "executives", "spokesperson", "spokesman", "spokeswoman", "analyst",
+    "analysts", "chairman", "board", "investors",
 }  # fmt: skip
 _NON_PARTY_BEFORE = {
     "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
@@ -163,8 +172,8 @@ class _Found:
 
 def _role_rank(role: str, hardware: bool, cloud: bool) -> int:
     """How strongly a company of this role is the *seller* in a spending deal."""
-    if hardware and not cloud:
-        return {"chipmaker": 3, "neocloud": 1, "cloud": 1}.get(role, 0)
+    if hardware and not cloud:  # clouds and labs buy hardware; chipmakers and OEMs sell it
+        return {"chipmaker": 3, "other": 1}.get(role, 0)
     return {"neocloud": 3, "cloud": 2, "chipmaker": 1}.get(role, 0)
 
 
@@ -179,11 +188,15 @@ class RuleExtractor:
         self.min_usd = min_usd
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
+        self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
 
     # --- pipeline -----------------------------------------------------------------------------
     @staticmethod
     def _build_pipeline(gazetteer: Gazetteer) -> Language:
         nlp = spacy.blank("en")
+        # "$22.4B." must end a sentence: split a full stop glued to a figure with a unit letter.
+        suffixes = [*nlp.Defaults.suffixes, r"(?<=\d[A-Za-z])\.", r"(?<=\d[A-Za-z]{2})\."]
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
         nlp.add_pipe("sentencizer")
         ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
         patterns: list[dict] = []
@@ -216,12 +229,15 @@ class RuleExtractor:
     def extract(self, text: str, date: dt.date | None = None) -> list[Candidate]:
         """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
         found: list[_Found] = []
+        self._context = ()
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
+                self._context = ()
                 continue
             doc = self.nlp(para)
             for sent in doc.sents:
                 found.extend(self._sentence(sent, offset, date))
+                self._context = _deal_pair(sent)
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
 
     # --- sentence level -----------------------------------------------------------------------
@@ -354,7 +370,12 @@ class RuleExtractor:
         left = clause_low[: m.start][-80:]
         if m.hedge and m.hedge in {"estimated", "an estimated"}:
             return False
-        if _NON_DEAL_LEFT.search(left):
+        if _AGGREGATE_LEFT.search(left):
+            return False
+        hit = _NON_DEAL_LEFT.search(left)
+        if hit and not (
+            re.match(r"valu|worth", hit.group(1)) and _DEAL_VALUED.search(left[-60:])
+        ):
             return False
         return not _NON_DEAL_RIGHT.search(clause_low[m.end : m.end + 40])
 
@@ -368,7 +389,17 @@ class RuleExtractor:
         prev: _Found | None,
     ) -> tuple[str, str, bool] | None:
         subject_group = _subject_group(parties, clause, None)
+        anchor_abs = base + anchor.start
         subject = parties[0]
+        # "OpenAI's reported $300 billion contract with Oracle": the owner of the amount pays
+        # (or invests); it need not be the first company of the clause.
+        owner = [
+            m for m in clause.mentions
+            if m.label == "ORG" and m.possessive and 0 <= anchor_abs - m.end <= 20
+        ]  # fmt: skip
+        if owner:
+            subject = owner[-1]
+            subject_group = [subject]
         others = [p for p in parties if p.cid != subject.cid]
         if len(others) > 1:
             plain = [p for p in others if not p.possessive]
@@ -378,12 +409,17 @@ class RuleExtractor:
             if prev is not None and prev.cand.payee and prev.cand.payee != subject.cid:
                 # "…, while Nvidia is committing up to $10 billion": the parallel clause's payee
                 return subject.cid, prev.cand.payee, True
-            return None
+            if self._context and subject.cid in self._context:
+                # "OpenAI signed a contract with Oracle. The creator of ChatGPT is buying … $300
+                # billion": the counterpart named in the sentence just before.
+                other_id = next(c for c in self._context if c != subject.cid)
+                others = [_Mention(other_id, "ORG", 1 << 60, 1 << 60, 0, 0)]
+            else:
+                return None
         if len(others) >= 3:
             return None  # a list of counterparties: an aggregate, not one deal
         by_prep = {p.prev: p for p in others}
         single = len(subject_group) <= 1
-        anchor_abs = base + anchor.start
         if family == "equity":
             if "in" in by_prep or "into" in by_prep:
                 payee = by_prep.get("in") or by_prep["into"]
@@ -575,11 +611,24 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
 
 
 def _worth_parsing(para: str) -> bool:
+    """Cheap pre-filter: only paragraphs with an amount, a cue or a deal word are parsed."""
     low = para.lower()
     return bool(
         re.search(r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|\bgw\b|warrant", low)
         or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
+        or re.search(r"\b(deals?|contracts?|agreements?|pacts?|partnership)\b", low)
     )
+
+
+def _deal_pair(sent: Span) -> tuple[str, ...]:
+    """The two companies of a sentence that speaks of a deal between exactly two companies."""
+    ids = list(dict.fromkeys(e.ent_id_ for e in sent.ents if e.label_ == "ORG"))
+    if len(ids) == 2 and re.search(
+        r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck)\b",
+        sent.text.lower(),
+    ):
+        return tuple(ids)
+    return ()
 
 
 def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
@@ -605,8 +654,9 @@ def _subject_group(parties: list[_Mention], clause: _Clause, sent: Span | None) 
 
 
 def _nearest_after(mentions: list[_Mention], pos: int) -> _Mention:
+    """The first company after the amount, else the first one before it (the verb's object)."""
     after = [m for m in mentions if m.start >= pos]
-    return after[0] if after else mentions[-1]
+    return after[0] if after else mentions[0]
 
 
 def _family(low: str, start: int, end: int) -> str | None:

@@ -1,0 +1,222 @@
+"""Score an extractor on a labelled set of news excerpts.
+
+Each ``*.yaml`` file in the directory (files starting with ``_`` are skipped) holds one excerpt::
+
+    url: https://…
+    outlet: Reuters
+    date: 2025-11-03          # or null
+    text: "…"
+    deals:
+      - {payer: Microsoft, payee: IREN, kind: cloud_commitment,
+         amount_usd_low: 9.7e9, amount_usd_high: 9.7e9, up_to: false, gigawatts: null}
+
+Deals are matched one-to-one on (payer, payee, kind) with company names resolved through the
+gazetteer (so "AWS" and "Amazon" are the same party). Precision, recall and F1 are micro-averaged
+over all excerpts (the usual relation-extraction scoring, e.g. the ACE/TAC slot-filling
+scorers). Amounts are scored separately on the matched deals: an amount is right when the USD
+low and high both equal the label within 0.5 % (a missing bound must be missing in both).
+
+Run: ``python -m dealweb.extract.evaluate tests/data/extraction [--gazetteer companies.yaml]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dealweb.extract.base import Candidate, get_extractor
+from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    amounts_right: int = 0
+    gw_right: int = 0
+    gw_labelled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def amount_accuracy(self) -> float:
+        return self.amounts_right / self.tp if self.tp else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "true_positives": self.tp,
+            "false_positives": self.fp,
+            "false_negatives": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "amounts_right": round(self.amount_accuracy, 4),
+            "gigawatts_right": f"{self.gw_right}/{self.gw_labelled}",
+        }
+
+
+def _same(a: float | None, b: float | None, rel: float = 0.005) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=rel)
+
+
+def _num(v: object) -> float | None:
+    return None if v is None else float(v)  # type: ignore[arg-type]
+
+
+def load_labelled(directory: str | Path) -> list[tuple[Path, dict[str, Any]]]:
+    """All excerpt files in ``directory`` (sorted), validated for the fields scoring needs."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise ValueError(f"{d}: not a directory of labelled excerpts")
+    out = []
+    for path in sorted(d.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise ValueError(f"{path}: expected a mapping with a 'text' string")
+        for i, deal in enumerate(data.get("deals") or []):
+            for key in ("payer", "payee", "kind"):
+                if key not in deal:
+                    raise ValueError(f"{path}: deal #{i + 1} has no {key!r}")
+        out.append((path, data))
+    if not out:
+        raise ValueError(f"{d}: no *.yaml excerpts found")
+    return out
+
+
+def score_excerpt(
+    cands: list[Candidate], labels: list[dict[str, Any]], gazetteer: Gazetteer, name: str = ""
+) -> Score:
+    """Match candidates to labelled deals and count hits, misses and right amounts."""
+
+    def key(payer: object, payee: object, kind: object) -> tuple[str, str, str]:
+        def rid(x: object) -> str:
+            if x is None:
+                return ""
+            return gazetteer.resolve(str(x)) or str(x).casefold()
+
+        return rid(payer), rid(payee), str(kind)
+
+    s = Score()
+    remaining = list(labels)
+    for c in cands:
+        k = key(c.payer, c.payee, c.kind)
+        match = next((lab for lab in remaining if key(lab["payer"], lab["payee"], lab["kind"]) == k),
+                     None)  # fmt: skip
+        if match is None:
+            s.fp += 1
+            s.errors.append(f"{name}: extra {k} {c.amount_usd_low}..{c.amount_usd_high}")
+            continue
+        remaining.remove(match)
+        s.tp += 1
+        if _same(c.amount_usd_low, _num(match.get("amount_usd_low"))) and _same(
+            c.amount_usd_high, _num(match.get("amount_usd_high"))
+        ):
+            s.amounts_right += 1
+        else:
+            s.errors.append(
+                f"{name}: amount of {k}: got {c.amount_usd_low}..{c.amount_usd_high}, "
+                f"expected {match.get('amount_usd_low')}..{match.get('amount_usd_high')}"
+            )
+        if match.get("gigawatts") is not None:
+            s.gw_labelled += 1
+            s.gw_right += int(_same(c.gigawatts, _num(match["gigawatts"])))
+    for lab in remaining:
+        s.fn += 1
+        s.errors.append(f"{name}: missed {key(lab['payer'], lab['payee'], lab['kind'])}")
+    return s
+
+
+def evaluate(
+    directory: str | Path, gazetteer: Gazetteer | None = None, extractor: str = "rules"
+) -> Score:
+    """Run ``extractor`` over every excerpt in ``directory`` and return the pooled score."""
+    items = load_labelled(directory)
+    if gazetteer is None:
+        gazetteer = default_gazetteer(directory)
+    ex = get_extractor(extractor, gazetteer)
+    total = Score()
+    for path, data in items:
+        date = data.get("date")
+        if isinstance(date, str):
+            date = dt.date.fromisoformat(date)
+        cands = ex.extract(data["text"], date)
+        s = score_excerpt(cands, data.get("deals") or [], gazetteer, path.stem)
+        total.tp += s.tp
+        total.fp += s.fp
+        total.fn += s.fn
+        total.amounts_right += s.amounts_right
+        total.gw_right += s.gw_right
+        total.gw_labelled += s.gw_labelled
+        total.errors.extend(s.errors)
+    return total
+
+
+def default_gazetteer(directory: str | Path) -> Gazetteer:
+    """The shipped companies.yaml when present, else ``_gazetteer.yaml`` next to the excerpts."""
+    shipped = shipped_gazetteer()
+    if shipped is not None:
+        return shipped
+    local = Path(directory) / "_gazetteer.yaml"
+    if local.exists():
+        return Gazetteer.from_yaml(local)
+    raise ValueError("no gazetteer: ship src/dealweb/data/companies.yaml or pass --gazetteer")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("directory")
+    ap.add_argument("--gazetteer", help="companies YAML (default: shipped companies.yaml)")
+    ap.add_argument("--extractor", default="rules")
+    ap.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ap.add_argument("--quiet", action="store_true", help="do not list the errors")
+    args = ap.parse_args(argv)
+    try:
+        gaz = Gazetteer.from_yaml(args.gazetteer) if args.gazetteer else None
+        n = len(load_labelled(args.directory))
+        score = evaluate(args.directory, gaz, args.extractor)
+    except (ValueError, KeyError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"excerpts": n, **score.as_dict()}, indent=2))
+        return 0
+    if not args.quiet:
+        for e in score.errors:
+            print("  " + e)
+    print(f"excerpts:      {n}")
+    print(f"deals:         {score.tp} found, {score.fp} extra, {score.fn} missed")
+    print(f"precision:     {score.precision:.3f}")
+    print(f"recall:        {score.recall:.3f}")
+    print(f"F1:            {score.f1:.3f}")
+    print(f"amounts right: {score.amount_accuracy:.1%} of matched deals")
+    print(f"gigawatts:     {score.gw_right}/{score.gw_labelled} labelled GW figures right")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
