@@ -371,10 +371,12 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
+            match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
             if match is None:
                 break
-            node = match
+            node = match[1]
+            line = match[0].start_mark.line + 1  # the key's line: where a reader looks
+            continue
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
                 break
