@@ -125,8 +125,8 @@ def score_excerpt(
     remaining = list(labels)
     for c in cands:
         k = key(c.payer, c.payee, c.kind)
-        match = next((lab for lab in remaining if key(lab["payer"], lab["payee"], lab["kind"]) == k),
-                     None)  # fmt: skip
+        hits = [lab for lab in remaining if key(lab["payer"], lab["payee"], lab["kind"]) == k]
+        match = hits[0] if hits else None
         if match is None:
             s.fp += 1
             s.errors.append(f"{name}: extra {k} {c.amount_usd_low}..{c.amount_usd_high}")

@@ -102,7 +102,8 @@ _AGGREGATE_LEFT = re.compile(
 # "a deal valued at $17.4 billion" is the deal's size, "OpenAI, valued at $300 billion" is not.
 _DEAL_VALUED = re.compile(
     r"\b(deals?|contracts?|agreements?|pacts?|investments?|transactions?|partnership|"
-    r"commitments?|purchases?|acquisitions?)\W+(?:[\w'’-]+\W+){0,2}(valued|worth|value)\b"
+    r"commitments?|purchases?|acquisitions?|capacity|services|orders?|package)"
+    r"\W+(?:[\w'’-]+\W+){0,2}(valued|worth|value)\b"
 )
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
@@ -137,7 +138,7 @@ _REPORTED = re.compile(
 )
 _DISTRIBUTION_CUE = re.compile(
     r"\b(access to|available (?:on|in|through|via|to|from)|make\w* .{0,40}available|"
-    r"offer\w*|bring\w*|add\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
+    r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
 
@@ -222,6 +223,9 @@ class RuleExtractor:
             patterns.append({"label": "ORG", "id": owner, "pattern": [*toks, maker]})
             maker_of = [maker, {"LOWER": "of"}, *toks]
             patterns.append({"label": "ORG", "id": owner, "pattern": maker_of})
+            firm = {"LOWER": {"IN": ["company", "firm", "startup", "lab", "group"]}}
+            behind = [firm, {"LOWER": "behind"}, *toks]  # "the company behind ChatGPT"
+            patterns.append({"label": "ORG", "id": owner, "pattern": behind})
         ruler.add_patterns(patterns)
         return nlp
 
@@ -230,14 +234,30 @@ class RuleExtractor:
         """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
         found: list[_Found] = []
         self._context = ()
+        pending: tuple[Span, int, str] | None = None
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
                 self._context = ()
                 continue
             doc = self.nlp(para)
             for sent in doc.sents:
-                found.extend(self._sentence(sent, offset, date))
-                self._context = _deal_pair(sent)
+                if not sent.text.strip():
+                    continue
+                got = self._sentence(sent, offset, date)
+                found.extend(got)
+                pair = _deal_pair(sent)
+                if pending is not None:
+                    # "The Redmond-based giant signed a $9.7B contract with IREN. The deal gives
+                    # Microsoft access to …": the next sentence names the missing party.
+                    back = _deal_pair(sent, pending[2])
+                    if back:
+                        self._context = back
+                        found.extend(self._sentence(pending[0], pending[1], date))
+                pending = None
+                if not got and _single_party_amount(sent):
+                    pending = (sent, offset, _single_party_amount(sent))
+                # Only a sentence that names a deal without stating it lends its pair onward.
+                self._context = pair if not got else ()
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
 
     # --- sentence level -----------------------------------------------------------------------
@@ -620,11 +640,34 @@ def _worth_parsing(para: str) -> bool:
     )
 
 
-def _deal_pair(sent: Span) -> tuple[str, ...]:
-    """The two companies of a sentence that speaks of a deal between exactly two companies."""
+def _single_party_amount(sent: Span) -> str | None:
+    """The one company of a sentence that states a deal amount but names no counterpart."""
     ids = list(dict.fromkeys(e.ent_id_ for e in sent.ents if e.label_ == "ORG"))
+    low = sent.text.lower()
+    if len(ids) == 1 and _DEAL_WORD.search(low) and re.search(
+        r"[$€£¥₹]\s?\d|\d\s*(?:bn|billion|million|trillion)\b|gigawatt|\bgw\b", low
+    ):
+        return ids[0]
+    return None
+
+
+def _deal_pair(sent: Span, known: str | None = None) -> tuple[str, ...]:
+    """The two companies of a sentence that speaks of a deal between exactly two companies.
+
+    With ``known``, the sentence must name one company other than ``known`` outside a
+    possessive ("at IREN's facility"), which is then paired with ``known``.
+    """
+    ids = list(dict.fromkeys(e.ent_id_ for e in sent.ents if e.label_ == "ORG"))
+    if known is not None:
+        doc = sent.doc
+        plain = {
+            e.ent_id_ for e in sent.ents
+            if e.label_ == "ORG" and e.ent_id_ != known
+            and not (e.end < len(doc) and doc[e.end].lower_ in {"'s", "’s"})
+        }  # fmt: skip
+        ids = [known, *plain] if len(plain) == 1 else []
     if len(ids) == 2 and re.search(
-        r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck)\b",
+        r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|arrangement)\b",
         sent.text.lower(),
     ):
         return tuple(ids)
