@@ -330,11 +330,20 @@ def gap(
         _print_gap(result, model)
 
 
+def _signed(value: float) -> str:
+    return ("-" if value < 0 else "") + format_usd(abs(value))
+
+
+def _signed_range(low: float, high: float) -> str:
+    """'$1.2B–$3.4B', '-$5.0B–$2.0B' (a negative gap is revenue above the need)."""
+    return _signed(low) if abs(high - low) < 0.5e6 else f"{_signed(low)}–{_signed(high)}"
+
+
 def _print_gap(result, model: CostModel) -> None:  # noqa: ANN001 - GapResult
     def ranges(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
         out = frame[["company", "year"]].copy() if "year" in frame else frame[["company"]].copy()
         for col in cols:
-            out[col] = [format_usd_range(lo, hi) for lo, hi in
+            out[col] = [_signed_range(lo, hi) for lo, hi in
                         zip(frame[f"{col}_low"], frame[f"{col}_high"], strict=True)]
         out["revenue basis"] = frame["revenue_basis"]
         return out
@@ -363,7 +372,8 @@ def _print_gap(result, model: CostModel) -> None:  # noqa: ANN001 - GapResult
         console.print(f"note: {note}", highlight=False)
     console.print(
         "method: required revenue = (capital recovery of systems and facility + energy + other "
-        "opex, or rent for cloud commitments) / (1 - gross margin); gap = required - revenue.",
+        "opex, or rent for cloud commitments) / (1 - gross margin); gap = required - revenue "
+        "(negative: the revenue in the data covers it; 'revenue basis' says which figure).",
         highlight=False,
     )
     console.print(_model_line(model), highlight=False)

@@ -236,7 +236,8 @@ def revenue_in_data(
     f = figures[figures["name"].isin(names)].copy()
     if f.empty:
         return pd.DataFrame(columns=cols)
-    period, label = f["period"].fillna("").astype(str), f["label"].fillna("").astype(str)
+    period = f["period"].astype(object).fillna("").astype(str)
+    label = f["label"].astype(object).fillna("").astype(str)
     text = (period + " " + label).str.lower()
     factor = np.where(text.str.contains(r"(?<![a-z])q[1-4](?![0-9])"), 4.0,
                       np.where(text.str.contains(r"(?<![a-z])h[12](?![0-9])"), 2.0, 1.0))
@@ -371,8 +372,8 @@ def revenue_gap(
     figures: a ``figures_frame`` (company_id, company, name, label, value_usd, as_of, period).
     companies: payer ids or names to keep (default all payers).
     exclude: deal ids to leave out.
-    years: (first, last) calendar years of the per-year table; default the first start year
-        and the five after it.
+    years: (first, last) calendar years of the per-year table; default from the first year
+        with capacity until all committed capacity is in service (at least 3, at most 9 years).
     assumptions: :class:`GapAssumptions` (default: the cost model's sourced defaults).
     model: cost model (default: the one in use).
     """
@@ -384,8 +385,12 @@ def revenue_gap(
     d, notes = _deal_table(chosen, a, model)
     if d.empty:
         raise ValueError("none of the chosen deals has a dollar amount or gigawatts")
-    first = int(d["start_year"].min()) if years is None else int(years[0])
-    last = first + 5 if years is None else int(years[1])
+    if years is None:  # from first capacity until all of it is in service (3 to 9 years on)
+        first = int(d["start_year"].min())
+        full = int((d["start_year"] + np.ceil(d["spread_years"]) - 1).max())
+        last = min(max(full, first + 3), first + 9)
+    else:
+        first, last = int(years[0]), int(years[1])
     if last < first:
         raise ValueError(f"years: last ({last}) is before first ({first})")
     grid = np.arange(first, last + 1)
