@@ -120,7 +120,7 @@ class ObligationSet:
 
 def _fractional_year(dates: pd.Series) -> np.ndarray:
     d = pd.to_datetime(dates)
-    return (d.dt.year + (d.dt.dayofyear - 1) / 365.25).to_numpy(float)
+    return (d.dt.year + (d.dt.day_of_year - 1) / 365.25).to_numpy(float)
 
 
 def year_shares(start: np.ndarray, term: np.ndarray, years: Sequence[int]) -> np.ndarray:
