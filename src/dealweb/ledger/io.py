@@ -136,12 +136,12 @@ class ImportReport:
 
     def __str__(self) -> str:
         def part(name: str, counts: dict[str, int]) -> str:
-            total = sum(counts.values())
+            order = ("create", "update", "restore", "unchanged")
+            words = {"create": "created", "update": "updated", "restore": "restored"}
             detail = ", ".join(
-                f"{n} {a}d" if a != "unchanged" else f"{n} unchanged"
-                for a, n in sorted(counts.items())
+                f"{counts[a]} {words.get(a, a)}" for a in order if counts.get(a)
             )
-            return f"{total} {name}" + (f" ({detail})" if detail else "")
+            return f"{sum(counts.values())} {name}" + (f" ({detail})" if detail else "")
 
         return part("companies", self.companies) + "; " + part("deals", self.deals)
 
