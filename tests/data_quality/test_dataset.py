@@ -386,3 +386,18 @@ def test_every_deal_party_has_a_role(companies, deals):
         ("coreweave", "neocloud"),
     ):
         assert roles[cid] == role, cid
+
+
+def test_every_source_names_its_publisher(companies, deals):
+    """Aggregator copies must say whose reporting they carry, so every source names one."""
+    sources = [s for d in deals for s in d.sources] + [
+        f.source for c in companies for f in c.figures
+    ]
+    missing = [s.url for s in sources if not s.publisher]
+    assert not missing, missing[:5]
+
+
+def test_annual_rates_are_flagged(deals):
+    for d in deals:
+        if d.amount_stated and "a year" in d.amount_stated and d.term_years is None:
+            assert "annual-rate" in d.tags, f"{d.id}: a per-year amount needs the annual-rate tag"
