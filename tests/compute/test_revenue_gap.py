@@ -231,3 +231,23 @@ def test_selection_errors_are_specific(ref_deals):
 def test_bad_assumptions_are_rejected(field, value, message):
     with pytest.raises(ValueError, match=message):
         GapAssumptions.from_model(MODEL, **{field: value})
+
+
+def test_generation_comes_from_the_option_else_the_deal_text_else_the_default():
+    deals = make_deals([
+        {"id": "a", "announced": "2025-06-01", "payer": "Lab", "payer_id": "lab",
+         "kind": "hardware_purchase", "amount_usd_low": 40e9, "amount_usd_high": 40e9,
+         "amount_stated": "about $40 billion for ~400,000 GB200 chips"},
+        {"id": "b", "announced": "2025-06-01", "payer": "Lab", "payer_id": "lab",
+         "kind": "compute_capacity", "amount_usd_low": 30e9, "amount_usd_high": 30e9,
+         "amount_stated": "capacity of some kind"},
+    ])
+    used = revenue_gap(deals, None).deals.set_index("id")
+    assert used.loc["a", "generation"] == "blackwell"
+    assert used.loc["b", "generation"] == MODEL.default_generation
+    # dollars-only deal: GW implied from its generation's $/GW range (Blackwell $35-50B)
+    assert used.loc["a", "gw_low"] == pytest.approx(40 / 50)
+    assert used.loc["a", "gw_high"] == pytest.approx(40 / 35)
+    forced = revenue_gap(deals, None, assumptions=GapAssumptions.from_model(
+        MODEL, generation="tpu")).deals
+    assert set(forced["generation"]) == {"tpu"}

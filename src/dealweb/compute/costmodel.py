@@ -257,7 +257,8 @@ class CostModel(_Strict):
         found = []
         for key, gen in self.generations.items():
             for alias in gen.aliases:
-                if re.search(rf"(?<![a-z0-9]){re.escape(alias.lower())}(?![a-z0-9])", lowered):
+                # whole words, plural allowed ("TPUs", "GB200s")
+                if re.search(rf"(?<![a-z0-9]){re.escape(alias.lower())}s?(?![a-z0-9])", lowered):
                     found.append(key)
                     break
         return "+".join(found) or None

@@ -14,6 +14,9 @@ cost-model file:
 * **rent deals** (cloud commitments) cost their amount evenly over the term
   (``term_years`` else ``rent_term_years``): the landlord's depreciation, power and margin are
   already inside the rent;
+* the hardware generation of each deal (for its systems share and, when only dollars are
+  stated, its gigawatts) is the one chosen, else the one its text names ("GB200", "TPU",
+  "MI450" …), else the cost model's default;
 * everything is a (low, high) range: deal amounts (stated floor/ceiling, or the GW estimate),
   cost-model ranges for the systems share, gigawatts and energy, and the spread of revenue
   figures.
@@ -270,10 +273,24 @@ def _deal_table(
     d = deals[usable].copy()
     d["amount_low"], d["amount_high"] = low[usable].fillna(0.0), high[usable]
     d["treatment"] = np.where(d["kind"].astype(str).isin(CAPEX_KINDS), "capex", "rent")
-    per_gw_lo, per_gw_hi = model.capex_per_gw(a.generation).total
+    # Hardware generation per deal: the chosen one, else named in the deal's text, else default.
+    if a.generation:
+        d["generation"] = "+".join(model.resolve(a.generation))
+    else:
+        stated = d["amount_stated"] if "amount_stated" in d else pd.Series(None, index=d.index)
+        inferred = stated.map(
+            lambda t: model.generation_for_text(t) if isinstance(t, str) else None
+        )
+        d["generation"] = inferred.fillna(model.default_generation)
+    per_gen = {g: (model.capex_per_gw(g).total, model.systems_share(g))
+               for g in d["generation"].unique()}
+    d["usd_per_gw_low"] = d["generation"].map(lambda g: per_gen[g][0][0])
+    d["usd_per_gw_high"] = d["generation"].map(lambda g: per_gen[g][0][1])
+    d["systems_share_low"] = d["generation"].map(lambda g: per_gen[g][1][0])
+    d["systems_share_high"] = d["generation"].map(lambda g: per_gen[g][1][1])
     gw = d["gigawatts"].astype(float)
-    d["gw_low"] = np.where(gw.notna(), gw, d["amount_low"] / per_gw_hi)
-    d["gw_high"] = np.where(gw.notna(), gw, d["amount_high"] / per_gw_lo)
+    d["gw_low"] = np.where(gw.notna(), gw, d["amount_low"] / d["usd_per_gw_high"])
+    d["gw_high"] = np.where(gw.notna(), gw, d["amount_high"] / d["usd_per_gw_low"])
     announced = pd.to_datetime(d["announced"]).dt.year
     term_start = pd.to_datetime(d["term_start"]).dt.year
     d["start_year"] = np.where(
@@ -309,7 +326,8 @@ def _annual_costs(
     r = a.cost_of_capital
     crf_sys = capital_recovery_factor(r, a.useful_life_accelerators_years)
     crf_fac = capital_recovery_factor(r, a.useful_life_facility_years)
-    s_lo, s_hi = model.systems_share(a.generation)
+    s_lo = d["systems_share_low"].to_numpy(float)[:, None]
+    s_hi = d["systems_share_high"].to_numpy(float)[:, None]
 
     # Capex: tranche k (k = 0..spread-1) enters service in start + k.
     n_tranches = int(max(spread.max(initial=1), 1))
@@ -343,9 +361,10 @@ def _steady_state(d: pd.DataFrame, a: GapAssumptions, model: CostModel, case: st
     r = a.cost_of_capital
     crf_sys = capital_recovery_factor(r, a.useful_life_accelerators_years)
     crf_fac = capital_recovery_factor(r, a.useful_life_facility_years)
-    per_dollar = [s * crf_sys + (1 - s) * crf_fac for s in model.systems_share(a.generation)]
-    pick = min if case == "low" else max
-    capex = amount * (pick(per_dollar) + a.other_opex_share_of_capex) + gw * (
+    shares = d[["systems_share_low", "systems_share_high"]].to_numpy(float)
+    per_dollar = shares * crf_sys + (1 - shares) * crf_fac
+    pick = per_dollar.min(axis=1) if case == "low" else per_dollar.max(axis=1)
+    capex = amount * (pick + a.other_opex_share_of_capex) + gw * (
         e_lo if case == "low" else e_hi
     )
     rent = amount / d["spread_years"].to_numpy(float)
@@ -443,8 +462,8 @@ def revenue_gap(
                              base_lo.sum(), base_hi.sum(), "sum", capex_lo.sum(), capex_hi.sum()))
     summary = pd.DataFrame(summary_rows).drop(columns="year")
 
-    deal_cols = ["id", "payer", "payee", "kind", "treatment", "amount_low", "amount_high",
-                 "gw_low", "gw_high", "start_year", "spread_years"]
+    deal_cols = ["id", "payer", "payee", "kind", "treatment", "generation", "amount_low",
+                 "amount_high", "gw_low", "gw_high", "start_year", "spread_years"]
     info = model.info()
     for frame in (by_year, summary):
         frame["cost_model"] = f"{info['cost_model']} {info['cost_model_version']}"
