@@ -29,7 +29,8 @@ def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 
 
 def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
-    path = write(tmp_path, "name: x\nhorizon: 3\nshocks:\n  revenu:\n    - {target: all, change: 0}\n")
+    path = write(tmp_path,
+                 "name: x\nhorizon: 3\nshocks:\n  revenu:\n    - {target: all, change: 0}\n")
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     msg = str(err.value)

@@ -91,10 +91,8 @@ def annualisation_factor(period: object, label: object) -> float:
 
 
 def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """One row per (company_id, figure name): the latest ``as_of``, annualised where needed.
-
-    Projections lose ties against reported values of the same date.
-    """
+    """One row per (company_id, figure name): the latest reported ``as_of`` (a projection only
+    when nothing was reported), annualised where needed."""
     if figures is None or figures.empty:
         return pd.DataFrame(columns=["company_id", "name", "value", "as_of_key"])
     f = figures.loc[figures["value_usd"].notna() & figures["company_id"].notna()].copy()
@@ -105,8 +103,10 @@ def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
     factors = [annualisation_factor(p, lab) for p, lab in zip(period, label, strict=True)]
     is_flow = f["name"].isin(["revenue", "ai_revenue_run_rate"]).to_numpy()
     f["value"] = f["value_usd"].astype(float) * np.where(is_flow, factors, 1.0)
-    f = f.sort_values(["company_id", "name", "as_of_key", "projected"],
-                      ascending=[True, True, True, False])
+    # reported figures beat projections (guidance, expectations) whatever their dates; among
+    # equals the latest wins
+    f = f.sort_values(["company_id", "name", "projected", "as_of_key"],
+                      ascending=[True, True, False, True])
     last = f.groupby(["company_id", "name"], as_index=False).last()
     return last[["company_id", "name", "value", "as_of_key"]]
 

@@ -35,7 +35,7 @@ from dealweb.stress.scenario import (
 )
 
 
-class ModelChoice(str, enum.Enum):
+class ModelChoice(enum.StrEnum):
     eisenberg_noe = "eisenberg-noe"
     rogers_veraart = "rogers-veraart"
     debtrank = "debtrank"
@@ -43,7 +43,7 @@ class ModelChoice(str, enum.Enum):
     cross_holdings = "cross-holdings"
 
 
-class Part(str, enum.Enum):
+class Part(enum.StrEnum):
     """Which result frame ``--format csv`` prints (json prints them all)."""
 
     cascade = "cascade"
@@ -66,9 +66,24 @@ _USD_COLUMNS = (
 )
 
 
-def _usd_formatters(frame: pd.DataFrame) -> dict[str, object]:
-    cols = [c for c in frame.columns if c in _USD_COLUMNS or c.startswith(("es", "var"))]
-    return {c: format_usd for c in cols}
+#: Short headers for the printed tables (csv/json keep the full column names).
+_HEADERS = {
+    "due_usd": "due", "unpaid_usd": "unpaid", "unpaid_to": "unpaid to",
+    "missed_receipts_from": "missed receipts from", "credit_loss_usd": "credit loss",
+    "equity_loss_usd": "equity loss", "loss_usd": "loss", "equity_value_usd": "equity",
+    "loss_to_equity": "loss/equity", "default_probability": "P(default)",
+    "expected_loss_usd": "exp. loss", "var95_loss_usd": "VaR95 loss", "es95_loss_usd": "ES95 loss",
+    "expected_unpaid_usd": "exp. unpaid", "es95_unpaid_usd": "ES95 unpaid", "due_out": "due",
+}
+
+
+def _show(frame: pd.DataFrame, title: str, percent: tuple[str, ...] = ()) -> None:
+    """Print a result frame as a table: money compact, shares as percentages, short headers."""
+    money = [c for c in frame.columns
+             if c in _USD_COLUMNS or (c.startswith(("es", "var")) and c.endswith("_usd"))]
+    formatters = {_HEADERS.get(c, c): format_usd for c in money}
+    formatters.update({_HEADERS.get(c, c): _pct for c in percent if c in frame.columns})
+    emit(frame.rename(columns=_HEADERS), "table", title=title, formatters=formatters)
 
 
 def _pct(x: float) -> str:
@@ -135,16 +150,15 @@ def _print_tables(out: dict[str, object]) -> None:
     if r.cascade.empty:
         console.print("No company fails within the horizon.")
     else:
-        cascade = r.cascade.drop(columns=["company_id", "unpaid_total_usd"])
-        emit(cascade, "table", title="Cascade: who fails, when, why",
-             formatters=_usd_formatters(cascade))
+        _show(r.cascade.drop(columns=["company_id", "unpaid_total_usd"]),
+              "Cascade: who fails, when (year, clearing round), why")
     losses = r.losses.loc[(r.losses["loss_usd"] > 0.5) | (r.losses["unpaid_usd"] > 0.5)]
-    losses = losses.drop(columns=["company_id"])
-    emit(losses, "table", title="Losses over the horizon (credit losses + equity stakes)",
-         formatters={**_usd_formatters(losses), "loss_to_equity": _pct})
+    _show(losses.drop(columns=["company_id"]),
+          "Losses over the horizon (unpaid by the company; its credit and equity-stake losses)",
+          percent=("loss_to_equity",))
     years = r.years.groupby("year", as_index=False)[["due_out", "paid", "unpaid"]].sum()
     years["defaults"] = r.years.groupby("year")["defaulted"].sum().to_numpy()
-    emit(years, "table", title="Year by year (whole network)", formatters=_usd_formatters(years))
+    _show(years, "Year by year (whole network)")
     if not r.defaults_used.empty:
         used = "; ".join(f"{n} ({d})" for n, d in zip(r.defaults_used["name"],
                                                        r.defaults_used["defaults_used"],
@@ -156,9 +170,8 @@ def _print_tables(out: dict[str, object]) -> None:
         pct = round(mc.level * 100)
         probs = mc.companies.loc[(mc.companies["default_probability"] > 0)
                                  | (mc.companies["expected_loss_usd"] > 0.5)]
-        emit(probs.drop(columns=["company_id"]), "table",
-             title=f"Monte Carlo: {mc.runs:,} runs, seed {mc.seed}",
-             formatters={**_usd_formatters(probs), "default_probability": _pct})
+        _show(probs.drop(columns=["company_id"]),
+              f"Monte Carlo: {mc.runs:,} runs, seed {mc.seed}", percent=("default_probability",))
         system = mc.system_losses.copy()
         fmt = [format_usd(v) if "loss" in s else (_pct(v) if s.startswith("P(") else f"{v:.2f}")
                for s, v in zip(system["statistic"], system["value"], strict=True)]

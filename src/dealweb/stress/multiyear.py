@@ -238,7 +238,7 @@ class YearlyOutcome:
 
     @property
     def unpaid(self) -> np.ndarray:
-        return self.due_out - self.paid
+        return np.maximum(self.due_out - self.paid, 0.0)  # no round-off "negative" shortfall
 
 
 def clear_years(
@@ -403,7 +403,7 @@ def report(system: StressSystem, outcome: YearlyOutcome) -> StressResult:
     ob, years, names = system.obligations, system.years, system.names
     node_names = names + [EXTERNAL]
     deals = ob.deals
-    unpaid_deal = outcome.deal_due - outcome.deal_paid  # (D, T)
+    unpaid_deal = np.maximum(outcome.deal_due - outcome.deal_paid, 0.0)  # (D, T)
 
     rows = []
     for i in np.nonzero(outcome.first_default[0] >= 0)[0]:
