@@ -157,14 +157,15 @@ def test_more_dollars_buy_more_gigawatts(a, b):
     ("text", "expected"),
     [("1GW", (1.0, "GW")), ("500 MW", (0.5, "GW")), ("1.4T", (1.4e12, "USD")),
      ("$20B", (20e9, "USD")), ("350m", (350e6, "USD")), ("3e9", (3e9, "USD")),
-     ("1,400B", (1.4e12, "USD")), ("2.5gw", (2.5, "GW"))],
+     ("1,400B", (1.4e12, "USD")), ("2.5gw", (2.5, "GW")),
+     ("1.4 trillion dollars", (1.4e12, "USD")), ("30 gigawatts", (30.0, "GW"))],
 )
 def test_parse_quantity(text, expected):
     value, unit = parse_quantity(text)
     assert unit == expected[1] and value == pytest.approx(expected[0])
 
 
-@pytest.mark.parametrize("bad", ["", "GW", "1XW", "-1GW", "1.4 trillion dollars"])
+@pytest.mark.parametrize("bad", ["", "GW", "1XW", "-1GW", "1.4 trillion euros", "1 2GW"])
 def test_parse_quantity_rejects(bad):
     with pytest.raises(ValueError):
         parse_quantity(bad)

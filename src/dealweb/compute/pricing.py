@@ -39,8 +39,14 @@ __all__ = [
     "cost_model_info",
 ]
 
-_SCALE = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "T": 1e12, "TN": 1e12}
-_POWER = {"W": 1e-9, "KW": 1e-6, "MW": 1e-3, "GW": 1.0, "TW": 1e3}
+_SCALE = {
+    "": 1.0, "K": 1e3, "THOUSAND": 1e3, "M": 1e6, "MN": 1e6, "MILLION": 1e6, "B": 1e9,
+    "BN": 1e9, "BILLION": 1e9, "T": 1e12, "TN": 1e12, "TRILLION": 1e12,
+}
+_POWER = {
+    "W": 1e-9, "KW": 1e-6, "MW": 1e-3, "GW": 1.0, "TW": 1e3, "MEGAWATT": 1e-3,
+    "MEGAWATTS": 1e-3, "GIGAWATT": 1.0, "GIGAWATTS": 1.0,
+}
 
 
 def _check_amount(value: float, what: str) -> float:
@@ -105,7 +111,9 @@ def parse_quantity(text: str) -> tuple[float, str]:
     """
     raw = str(text).strip()
     m = re.fullmatch(
-        r"\$?\s*([0-9][0-9,_]*(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*([A-Za-z]*)", raw, re.IGNORECASE
+        r"\$?\s*([0-9][0-9,_]*(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*([A-Za-z]*)(?:\s+dollars)?",
+        raw,
+        re.IGNORECASE,
     )
     if not m:
         raise ValueError(
