@@ -111,9 +111,9 @@ class FlowNetwork:
         """
         wanted = str(key).strip().casefold()
         for labels in (self.ids, self.names):
-            hits = np.flatnonzero(np.char.casefold(labels.astype(str)) == wanted)
-            if hits.size:
-                return int(hits[0])
+            for i, label in enumerate(labels):
+                if str(label).casefold() == wanted:
+                    return i
         known = ", ".join(sorted(map(str, self.names))[:20])
         raise KeyError(
             f"company {key!r} has no money flows in this network (as of "

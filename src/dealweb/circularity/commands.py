@@ -1,0 +1,303 @@
+"""Circularity commands of the ``dealweb`` CLI: loops, circularity, concentration, compress,
+timeline.
+
+Each command reads the ledger (``--db``), builds the money-flow network as of ``--as-of`` with
+``--amounts low|mid|high`` and prints one DataFrame (``--format table|csv|json``). User errors
+exit with status 2 and a one-line message.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import pandas as pd
+import typer
+
+from dealweb.circularity.compression import compress as compress_network
+from dealweb.circularity.compression import compression_summary
+from dealweb.circularity.concentration import concentration as concentration_frame
+from dealweb.circularity.finn import network_cycling
+from dealweb.circularity.loops import find_loops
+from dealweb.circularity.network import (
+    ALL_KINDS,
+    DEFAULT_FLOW_KINDS,
+    FlowNetwork,
+    build_network,
+)
+from dealweb.circularity.roundtrip import round_tripped
+from dealweb.circularity.timeline import MEASURES
+from dealweb.circularity.timeline import timeline as timeline_frame
+from dealweb.clikit import (
+    DB_OPTION_HELP,
+    OutputFormat,
+    UserError,
+    app,
+    console,
+    emit,
+    err_console,
+    format_usd,
+    user_errors,
+)
+
+
+class Amounts(enum.StrEnum):
+    low = "low"
+    mid = "mid"
+    high = "high"
+
+
+class Freq(enum.StrEnum):
+    year = "year"
+    quarter = "quarter"
+
+
+class Method(enum.StrEnum):
+    conservative = "conservative"
+    non_conservative = "non-conservative"
+
+
+DbOption = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False)
+AsOfOption = typer.Option(
+    None, "--as-of", help="Deals announced on or before this date (YYYY, YYYY-MM, YYYY-MM-DD)."
+)
+AmountsOption = typer.Option(Amounts.mid, "--amounts", help="Which end of each amount range.")
+FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json.")
+AnnualizeOption = typer.Option(
+    False, "--annualize", help="Amounts per year of the contract term instead of whole amounts."
+)
+KindsOption = typer.Option(
+    None, "--kinds",
+    help=f"Comma-separated deal kinds counted as money flows (default: "
+         f"{','.join(sorted(DEFAULT_FLOW_KINDS))}).",
+)
+GwOption = typer.Option(
+    None, "--usd-per-gw",
+    help="Re-price gigawatt-only deals: LOW,HIGH dollars per GW (e.g. 20e9,25e9).",
+)
+
+
+def _parse_gw(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise UserError(f"--usd-per-gw: expected LOW,HIGH numbers, got {text!r}") from None
+    if len(values) == 1:
+        values = values * 2
+    if len(values) != 2 or not 0 <= values[0] <= values[1]:
+        raise UserError(f"--usd-per-gw: expected LOW,HIGH with 0 <= LOW <= HIGH, got {text!r}")
+    return values[0], values[1]
+
+
+def _parse_kinds(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = sorted(set(kinds) - ALL_KINDS)
+    if unknown:
+        raise UserError(f"--kinds: unknown kind(s) {unknown}; expected some of {sorted(ALL_KINDS)}")
+    return kinds
+
+
+def _options(amounts: Amounts, annualize: bool, kinds: str | None, gw: str | None
+             ) -> dict[str, Any]:
+    return {"basis": amounts.value, "annualize": annualize, "kinds": _parse_kinds(kinds),
+            "usd_per_gw": _parse_gw(gw)}
+
+
+def _ledger(db: str | None) -> Any:
+    import dealweb
+
+    return dealweb.open(db)
+
+
+def _network(db: str | None, as_of: str | None, options: dict[str, Any]) -> FlowNetwork:
+    return build_network(_ledger(db).deals_frame(), as_of=as_of, **options)
+
+
+def _usd_columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
+    return {c: format_usd for c in columns if c in frame.columns}
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None or value != value else f"{100 * float(value):.1f}%"
+
+
+@app.command()
+def loops(
+    company: str | None = typer.Option(None, "--company", "-c", help="Loops through this company."),
+    max_length: int = typer.Option(6, "--max-length", min=2, help="Longest loop (companies)."),
+    max_cycles: int = typer.Option(10_000, "--max-cycles", min=1, help="Stop after this many."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many loops."),
+    db: str | None = DbOption,
+    as_of: str | None = AsOfOption,
+    amounts: Amounts = AmountsOption,
+    annualize: bool = AnnualizeOption,
+    kinds: str | None = KindsOption,
+    usd_per_gw: str | None = GwOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Money loops (A pays B … pays A) with their deals, ranked by circular amount."""
+    with user_errors():
+        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw))
+        frame = find_loops(net, company=company, max_length=max_length, max_cycles=max_cycles)
+    note = frame.attrs.get("note")
+    shown = frame.head(limit)
+    if fmt is OutputFormat.table:
+        formatters = _usd_columns(shown, ["circular_amount", "total_amount"])
+        formatters["circular_share"] = _pct
+        formatters["edge_amounts"] = lambda v: " | ".join(format_usd(x) for x in v)
+        emit(shown, fmt, title=f"Money loops{' through ' + company if company else ''} "
+             f"({len(frame)} found, amounts: {amounts.value})", formatters=formatters,
+             columns=["rank", "loop", "circular_amount", "circular_share", "edge_amounts",
+                      "deals"])
+    else:
+        emit(shown, fmt)
+    if note:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+@app.command()
+def circularity(
+    company: str | None = typer.Option(None, "--company", "-c", help="Only this company."),
+    db: str | None = DbOption,
+    as_of: str | None = AsOfOption,
+    amounts: Amounts = AmountsOption,
+    annualize: bool = AnnualizeOption,
+    kinds: str | None = KindsOption,
+    usd_per_gw: str | None = GwOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Round-tripped revenue per company and the network's Finn cycling index."""
+    with user_errors():
+        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw))
+        cyc = network_cycling(net)
+        frame = round_tripped(net, company=company)
+    frame.attrs["fci"] = cyc.fci
+    if fmt is OutputFormat.table:
+        formatters = _usd_columns(frame, ["inflow", "outflow", "throughflow", "round_tripped",
+                                          "direct", "indirect"])
+        formatters["share_of_inflow"] = _pct
+        formatters["cycling_efficiency"] = _pct
+        emit(frame, fmt, formatters=formatters,
+             title=f"Round-tripped revenue (Finn cycling index {cyc.fci:.4f}; "
+                   f"cycled {format_usd(cyc.tst_cycled)} of {format_usd(cyc.tst)} throughflow)",
+             columns=["company", "inflow", "outflow", "round_tripped", "direct", "indirect",
+                      "share_of_inflow", "cycling_efficiency"])
+    else:
+        frame.insert(0, "network_fci", cyc.fci)
+        emit(frame, fmt)
+
+
+@app.command()
+def concentration(
+    company: str | None = typer.Option(None, "--company", "-c", help="Only this company."),
+    db: str | None = DbOption,
+    as_of: str | None = AsOfOption,
+    amounts: Amounts = AmountsOption,
+    annualize: bool = AnnualizeOption,
+    kinds: str | None = KindsOption,
+    usd_per_gw: str | None = GwOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Dependence: top-counterparty shares, Herfindahl indices, commitments / revenue."""
+    with user_errors():
+        ledger = _ledger(db)
+        net = build_network(ledger.deals_frame(), as_of=as_of,
+                            **_options(amounts, annualize, kinds, usd_per_gw))
+        frame = concentration_frame(net, ledger.figures_frame(), company=company)
+    if fmt is OutputFormat.table:
+        formatters = _usd_columns(frame, ["inflow", "outflow", "revenue"])
+        for col in ("top_payer_share", "top_payee_share"):
+            formatters[col] = _pct
+        formatters["commitments_to_revenue"] = lambda v: "" if v != v else f"{v:.1f}x"
+        emit(frame, fmt, formatters=formatters, title="Dependence and concentration",
+             columns=["company", "inflow", "outflow", "top_payer", "top_payer_share",
+                      "top_payee", "top_payee_share", "hhi_in", "hhi_out", "revenue",
+                      "commitments_to_revenue"])
+    else:
+        emit(frame, fmt)
+
+
+@app.command()
+def compress(
+    method: Method = typer.Option(Method.conservative, "--method",
+                                  help="conservative (existing deals only) or non-conservative."),
+    edges: bool = typer.Option(False, "--edges", help="List every edge before/after."),
+    db: str | None = DbOption,
+    as_of: str | None = AsOfOption,
+    amounts: Amounts = AmountsOption,
+    annualize: bool = AnnualizeOption,
+    kinds: str | None = KindsOption,
+    usd_per_gw: str | None = GwOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """How much of the announced money is circular, intermediated or net new (compression)."""
+    with user_errors():
+        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw))
+        summary = compression_summary(net)
+        detail = compress_network(net, method.value.replace("-", "_")) if edges else None
+    if detail is not None:
+        detail = detail.assign(deal_ids=[",".join(d) for d in detail["deal_ids"]])
+        emit(detail, fmt, formatters=_usd_columns(detail, ["before", "after", "removed"]),
+             title=f"{method.value} compression", columns=None if fmt is not OutputFormat.table
+             else ["payer", "payee", "before", "after", "removed", "deal_ids"])
+        return
+    row = summary.iloc[0]
+    if fmt is OutputFormat.table:
+        console.print(
+            f"Of {format_usd(row['announced'])} announced, {format_usd(row['net_new'])} is net "
+            f"new money, {format_usd(row['circular'])} circular and "
+            f"{format_usd(row['intermediated'])} intermediated "
+            f"({_pct(row['net_new_share'])} / {_pct(row['circular_share'])} / "
+            f"{_pct(row['intermediated_share'])}; amounts: {amounts.value}).",
+            highlight=False,
+        )
+        formatters = _usd_columns(summary, ["announced", "circular", "intermediated", "net_new",
+                                            "conservative_min", "non_conservative_min"])
+        for col in ("circular_share", "intermediated_share", "net_new_share"):
+            formatters[col] = _pct
+        emit(summary, fmt, formatters=formatters)
+    else:
+        emit(summary, fmt)
+
+
+@app.command()
+def timeline(
+    measure: str = typer.Option(..., "--measure", "-m", help=f"One of: {', '.join(MEASURES)}."),
+    company: str | None = typer.Option(None, "--company", "-c", help="Company measures."),
+    counterparty: str | None = typer.Option(None, "--counterparty",
+                                            help="For counterparty-share."),
+    among_role: str | None = typer.Option(
+        None, "--among-role", help="counterparty-share among companies of this role (ai_lab…)."),
+    start: str | None = typer.Option(None, "--start", help="First date (default: first deal)."),
+    freq: Freq = typer.Option(Freq.year, "--freq", help="year or quarter."),
+    db: str | None = DbOption,
+    as_of: str | None = typer.Option(None, "--as-of", help="Last date (default: today)."),
+    amounts: Amounts = AmountsOption,
+    annualize: bool = AnnualizeOption,
+    kinds: str | None = KindsOption,
+    usd_per_gw: str | None = GwOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """How a measure moved over time, e.g. --measure counterparty-share --company Microsoft
+    --counterparty OpenAI --among-role ai_lab."""
+    with user_errors():
+        ledger = _ledger(db)
+        companies = ledger.companies_frame()
+        if company is not None:
+            company = ledger.company(company).id
+        if counterparty is not None:
+            counterparty = ledger.company(counterparty).id
+        frame = timeline_frame(
+            ledger.deals_frame(), measure, company=company, counterparty=counterparty,
+            among_role=among_role, companies=companies, figures=ledger.figures_frame(),
+            start=start, end=as_of, freq=freq.value,
+            **_options(amounts, annualize, kinds, usd_per_gw),
+        )
+    value_fmt = format_usd if measure in ("gross", "roundtrip") else (
+        lambda v: "" if v != v else f"{v:.4f}")
+    emit(frame, fmt, formatters={"value": value_fmt}, title=f"{measure} over time")
