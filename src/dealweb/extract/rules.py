@@ -463,9 +463,9 @@ class RuleExtractor:
             if rs != ro:
                 return (other.cid, subject.cid, single) if rs > ro else (
                     subject.cid, other.cid, single)  # fmt: skip
-        between = low[: max(0, other.start - base)]
-        if _SUPPLIER_VERB.search(between) and not re.search(
-            r"\b(buy\w*|purchas\w*|spend\w*|commit\w* to)\b", between
+        # "IREN signed a contract with Microsoft to provide …": the subject supplies.
+        if _SUPPLIER_VERB.search(low) and not re.search(
+            r"\b(buy\w*|purchas\w*|spend\w*|commit\w* to|rent\w*|leas\w*)\b", low
         ):
             return other.cid, subject.cid, single
         return subject.cid, other.cid, single
@@ -480,11 +480,13 @@ class RuleExtractor:
         cloud = bool(_CLOUD_WORDS.search(low))
         if isinstance(anchor, Power) and _POWER_CONTEXT.search(low) and role == "chipmaker":
             return "compute_capacity"
-        if role == "chipmaker" or (hardware and not cloud):
+        if role == "chipmaker":
             return "hardware_purchase"
-        if role in {"cloud", "neocloud"} or cloud:
+        if role in {"cloud", "neocloud"}:
             return "cloud_commitment"
-        return "other"
+        if hardware and not cloud:
+            return "hardware_purchase"
+        return "cloud_commitment" if cloud else "other"
 
     def _candidate(
         self,

@@ -73,7 +73,9 @@ def _decode(data: bytes, name: str) -> str:
     for enc in ("utf-16",) if bom16 else ("utf-8-sig",):
         try:
             return data.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if enc != "utf-16" and exc.start >= len(data) - 4:
+                return data[: exc.start].decode(enc)  # input cut inside a multi-byte character
             continue
     try:
         return data.decode("cp1252")
