@@ -80,18 +80,49 @@ def test_deals_filters_and_formats(db: str) -> None:
     out = run("deals", "--db", db, "--company", "msft", "--format", "csv").output
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["id"] for r in rows} == {
-        "msft-anthropic-equity-2025", "anthropic-azure-2025", "msft-openai-1b-2019"}
-    for col in ("id", "announced", "payer", "payee", "kind", "amount_usd_low",
-                "amount_usd_high", "up_to", "gigawatts", "status", "source_url"):
+        "msft-anthropic-equity-2025",
+        "anthropic-azure-2025",
+        "msft-openai-1b-2019",
+    }
+    for col in (
+        "id",
+        "announced",
+        "payer",
+        "payee",
+        "kind",
+        "amount_usd_low",
+        "amount_usd_high",
+        "up_to",
+        "gigawatts",
+        "status",
+        "source_url",
+    ):
         assert col in rows[0]
     azure = next(r for r in rows if r["id"] == "anthropic-azure-2025")
     assert (azure["payer"], azure["payee"], azure["announced"]) == (
-        "Anthropic", "Microsoft", "2025-11-18")
-    js = json.loads(run("deals", "--db", db, "--kind", "cloud_commitment", "--since", "2025-10",
-                        "--format", "json").output)
+        "Anthropic",
+        "Microsoft",
+        "2025-11-18",
+    )
+    js = json.loads(
+        run(
+            "deals",
+            "--db",
+            db,
+            "--kind",
+            "cloud_commitment",
+            "--since",
+            "2025-10",
+            "--format",
+            "json",
+        ).output
+    )
     assert [d["id"] for d in js] == ["anthropic-azure-2025"]
-    big = json.loads(run("deals", "--db", db, "--min-amount", "1e11", "--status", "reported",
-                         "-f", "json").output)
+    big = json.loads(
+        run(
+            "deals", "--db", db, "--min-amount", "1e11", "--status", "reported", "-f", "json"
+        ).output
+    )
     assert [d["id"] for d in big] == ["openai-oracle-300b-2025"]
     table = run("deals", "--db", db).output
     assert "Deals (6)" in table
@@ -109,17 +140,60 @@ def test_companies_and_show(db: str) -> None:
 
 
 def test_add_edit_delete_history(db: str) -> None:
-    add = run("add-deal", "--db", db, "--id", "openai-aws-38b-2025", "--announced", "2025-11-03",
-              "--payer", "OpenAI", "--payee", "Oracle", "--kind", "cloud_commitment",
-              "--amount", "38e9", "--source", "https://particle.news/story/openai-aws",
-              "--tag", "cloud", "--term-years", "7")
+    add = run(
+        "add-deal",
+        "--db",
+        db,
+        "--id",
+        "openai-aws-38b-2025",
+        "--announced",
+        "2025-11-03",
+        "--payer",
+        "OpenAI",
+        "--payee",
+        "Oracle",
+        "--kind",
+        "cloud_commitment",
+        "--amount",
+        "38e9",
+        "--source",
+        "https://particle.news/story/openai-aws",
+        "--tag",
+        "cloud",
+        "--term-years",
+        "7",
+    )
     assert add.exit_code == 0, add.output
-    dup = run("add-deal", "--db", db, "--id", "openai-aws-38b-2025", "--announced", "2025",
-              "--payer", "OpenAI", "--kind", "loan", "--source", "https://example.com/x")
+    dup = run(
+        "add-deal",
+        "--db",
+        db,
+        "--id",
+        "openai-aws-38b-2025",
+        "--announced",
+        "2025",
+        "--payer",
+        "OpenAI",
+        "--kind",
+        "loan",
+        "--source",
+        "https://example.com/x",
+    )
     assert dup.exit_code == 2 and "already exists" in dup.stderr
-    edit = run("edit-deal", "openai-aws-38b-2025", "--db", db, "--set", "status=completed",
-               "--set", "tags=cloud,aws", "--reason", "closed", "--source",
-               "https://example.com/closed")
+    edit = run(
+        "edit-deal",
+        "openai-aws-38b-2025",
+        "--db",
+        db,
+        "--set",
+        "status=completed",
+        "--set",
+        "tags=cloud,aws",
+        "--reason",
+        "closed",
+        "--source",
+        "https://example.com/closed",
+    )
     assert edit.exit_code == 0 and "version 2" in edit.output
     hist = json.loads(run("history", "openai-aws-38b-2025", "--db", db, "-f", "json").output)
     assert [h["action"] for h in hist] == ["create", "update"]
@@ -143,8 +217,22 @@ def test_add_edit_delete_history(db: str) -> None:
         (["deals", "--kind", "gift"], "unknown deal kind"),
         (["deals", "--since", "yesterday"], "expected a date"),
         (["add-deal", "--id", "x"], "add-deal needs"),
-        (["add-deal", "--id", "x", "--announced", "2025", "--payer", "Nobody", "--kind", "loan",
-          "--source", "https://example.com/x"], "payer"),
+        (
+            [
+                "add-deal",
+                "--id",
+                "x",
+                "--announced",
+                "2025",
+                "--payer",
+                "Nobody",
+                "--kind",
+                "loan",
+                "--source",
+                "https://example.com/x",
+            ],
+            "payer",
+        ),
         (["import", "/no/such/file.csv"], "no such file"),
         (["import", "file.txt"], "suffix"),
         (["export"], "give an output FILE"),
@@ -188,12 +276,18 @@ def test_export_import_via_cli(db: str, tmp_path: Path) -> None:
 
 def test_add_deal_from_file(db: str, tmp_path: Path) -> None:
     f = tmp_path / "new.yaml"
-    f.write_text("- {id: new-one, announced: 2025-05, payer: Nvidia, payee: OpenAI, "
-                 "kind: equity_investment, sources: [{url: 'https://example.com/n'}]}\n")
+    f.write_text(
+        "- {id: new-one, announced: 2025-05, payer: Nvidia, payee: OpenAI, "
+        "kind: equity_investment, sources: [{url: 'https://example.com/n'}]}\n"
+    )
     result = run("add-deal", "--from-file", f, "--db", db)
     assert result.exit_code == 0 and "1 deals (1 created)" in result.output
 
 
 def test_parse_assignments() -> None:
     assert parse_assignments(["a=1", "tags=x, y", "payee=", 'schedule={"2026": 1}']) == {
-        "a": "1", "tags": ["x", "y"], "payee": None, "schedule": {"2026": 1}}
+        "a": "1",
+        "tags": ["x", "y"],
+        "payee": None,
+        "schedule": {"2026": 1},
+    }

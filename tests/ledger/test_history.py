@@ -21,8 +21,12 @@ def test_create_is_revision_one_with_snapshot(ledger: Ledger) -> None:
 
 def test_edit_records_old_new_reason_and_source(ledger: Ledger) -> None:
     url = "https://example.com/oracle-confirms"
-    new = ledger.edit_deal("openai-oracle-300b-2025", {"status": "announced"},
-                           reason="confirmed by Oracle", source_url=url)
+    new = ledger.edit_deal(
+        "openai-oracle-300b-2025",
+        {"status": "announced"},
+        reason="confirmed by Oracle",
+        source_url=url,
+    )
     assert new.status == "announced"
     assert new.sources[-1].url == url  # the evidence joins the deal's sources
     first, second = ledger.history("openai-oracle-300b-2025")

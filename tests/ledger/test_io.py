@@ -72,8 +72,11 @@ def test_csv_error_names_file_line_field_value_expected(
     ledger: Ledger, tmp_path: Path, bad: dict, field: str, value: str, expected: str
 ) -> None:
     good2 = GOOD_ROW | {"id": "second-ok"}
-    path = write_csv(tmp_path / "deals.csv", [good2, GOOD_ROW | bad],
-                     columns=list(GOOD_ROW) + ["currency", "amount_low"])
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [good2, GOOD_ROW | bad],
+        columns=list(GOOD_ROW) + ["currency", "amount_low"],
+    )
     with pytest.raises(LedgerImportError) as info:
         import_file(ledger, path)
     (problem,) = info.value.problems
@@ -92,8 +95,11 @@ def test_csv_missing_and_unknown_columns(ledger: Ledger, tmp_path: Path) -> None
 
 def test_csv_line_numbers_count_multiline_cells(ledger: Ledger, tmp_path: Path) -> None:
     first = GOOD_ROW | {"id": "first", "notes": "two\nlines"}
-    path = write_csv(tmp_path / "deals.csv", [first, GOOD_ROW | {"announced": "soon"}],
-                     columns=list(GOOD_ROW) + ["notes"])
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [first, GOOD_ROW | {"announced": "soon"}],
+        columns=list(GOOD_ROW) + ["notes"],
+    )
     with pytest.raises(LedgerImportError, match=r"deals\.csv, line 4, field 'announced'"):
         import_file(ledger, path)
 
@@ -133,11 +139,22 @@ def test_failed_import_leaves_sqlite_file_byte_identical(ledger: Ledger, tmp_pat
         import_file(ledger, bad)
     # a record that only fails at write time (alias clash) rolls back everything written
     clash = tmp_path / "c.yaml"
-    clash.write_text(yaml.safe_dump({
-        "companies": [{"id": "meta", "name": "Meta"}, {"id": "msft2", "name": "MSFT"}],
-        "deals": [{"id": "z", "announced": "2025", "payer": "meta", "kind": "loan",
-                   "sources": [{"url": "https://example.com/z"}]}],
-    }))
+    clash.write_text(
+        yaml.safe_dump(
+            {
+                "companies": [{"id": "meta", "name": "Meta"}, {"id": "msft2", "name": "MSFT"}],
+                "deals": [
+                    {
+                        "id": "z",
+                        "announced": "2025",
+                        "payer": "meta",
+                        "kind": "loan",
+                        "sources": [{"url": "https://example.com/z"}],
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(LedgerImportError, match="already used by company 'microsoft'"):
         import_file(ledger, clash)
     ledger.close()
@@ -153,18 +170,25 @@ def test_import_resolves_names_and_is_idempotent(ledger: Ledger, tmp_path: Path)
     assert report.deals == {"create": 1}
     deal = ledger.deal(GOOD_ROW["id"])
     assert (deal.payer, deal.payee, deal.up_to, deal.amount_usd_high) == (
-        "openai", "oracle", True, 14.2e9)
+        "openai",
+        "oracle",
+        True,
+        14.2e9,
+    )
     revisions = ledger.counts()["revisions"]
     assert import_file(ledger, path).deals == {"unchanged": 1}
     assert ledger.counts()["revisions"] == revisions
 
 
 def test_deals_may_name_companies_from_the_same_batch(empty_ledger: Ledger, tmp_path) -> None:
-    companies = write_csv(tmp_path / "c.csv", [{"id": "meta", "name": "Meta Platforms",
-                                                "aliases": "Meta; Facebook"},
-                                               {"id": "coreweave", "name": "CoreWeave"}])
-    deals = write_csv(tmp_path / "d.csv", [GOOD_ROW | {"payer": "Facebook",
-                                                       "payee": "CoreWeave"}])
+    companies = write_csv(
+        tmp_path / "c.csv",
+        [
+            {"id": "meta", "name": "Meta Platforms", "aliases": "Meta; Facebook"},
+            {"id": "coreweave", "name": "CoreWeave"},
+        ],
+    )
+    deals = write_csv(tmp_path / "d.csv", [GOOD_ROW | {"payer": "Facebook", "payee": "CoreWeave"}])
     report = import_files(empty_ledger, [companies, deals])
     assert (report.companies, report.deals) == ({"create": 2}, {"create": 1})
     assert empty_ledger.deal(GOOD_ROW["id"]).payer == "meta"
@@ -176,8 +200,11 @@ def test_deals_may_name_companies_from_the_same_batch(empty_ledger: Ledger, tmp_
 @pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "parquet"])
 def test_round_trip_is_byte_identical(ledger: Ledger, tmp_path: Path, fmt: str) -> None:
     # make the data harder: a second source, a deleted deal, tags with a comma, an edit
-    ledger.edit_deal("openai-oracle-300b-2025", {"tags": ["a,b", "c"], "notes": 'q"uote'},
-                     source_url="https://example.com/more")
+    ledger.edit_deal(
+        "openai-oracle-300b-2025",
+        {"tags": ["a,b", "c"], "notes": 'q"uote'},
+        source_url="https://example.com/more",
+    )
     ledger.delete_deal("msft-openai-1b-2019")
     first = tmp_path / "first"
     second = tmp_path / "second"
@@ -212,7 +239,10 @@ def test_csv_export_columns_and_sources_column(ledger: Ledger) -> None:
     assert json.loads(azure["sources"]) == [{"url": "https://example.com/second"}]
     mistral = next(r for r in rows if r["id"] == "asml-mistral-2025")
     assert (mistral["announced"], mistral["currency"], mistral["amount_low"]) == (
-        "2025-09", "EUR", "1300000000")
+        "2025-09",
+        "EUR",
+        "1300000000",
+    )
 
 
 def test_export_to_stdout_formats(ledger: Ledger) -> None:
@@ -236,18 +266,42 @@ amounts = st.one_of(st.none(), st.floats(min_value=0, max_value=1e13, allow_nan=
     extra=amounts,
     up_to=st.booleans(),
     gw=st.one_of(st.none(), st.floats(min_value=0.001, max_value=100)),
-    tags=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
-                          min_size=1, max_size=8).map(str.strip).filter(bool), max_size=3,
-                  unique=True),
+    tags=st.lists(
+        st.text(
+            st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=8
+        )
+        .map(str.strip)
+        .filter(bool),
+        max_size=3,
+        unique=True,
+    ),
     quote=st.one_of(st.none(), st.text(max_size=30).map(str.strip).filter(bool)),
 )
 def test_flat_row_round_trip_property(low, extra, up_to, gw, tags, quote) -> None:
     high = None if low is None or extra is None else low + extra
-    deal = Deal(id="p", announced="2025-03", payer="a", payee="b", kind="loan",
-                amount_low=low, amount_high=high, up_to=up_to, gigawatts=gw, tags=tags,
-                sources=[{"url": "https://example.com/p", "quote": quote}])
+    deal = Deal(
+        id="p",
+        announced="2025-03",
+        payer="a",
+        payee="b",
+        kind="loan",
+        amount_low=low,
+        amount_high=high,
+        up_to=up_to,
+        gigawatts=gw,
+        tags=tags,
+        sources=[{"url": "https://example.com/p", "quote": quote}],
+    )
     row = deal_to_row(deal)
-    as_text = {k: "" if v is None else str(v).lower() if isinstance(v, bool) else
-               _fmt_number(v) if isinstance(v, float) else v for k, v in row.items()}
+    as_text = {
+        k: ""
+        if v is None
+        else str(v).lower()
+        if isinstance(v, bool)
+        else _fmt_number(v)
+        if isinstance(v, float)
+        else v
+        for k, v in row.items()
+    }
     assert Deal.model_validate(_row_to_deal_data(as_text, "")) == deal
     assert Deal.model_validate(_row_to_deal_data(row, "")) == deal

@@ -13,8 +13,14 @@ SRC = [{"url": "https://example.com/a"}]
 
 
 def deal(**kw: object) -> Deal:
-    base = {"id": "d", "announced": "2025-01-02", "payer": "a", "payee": "b",
-            "kind": "loan", "sources": SRC}
+    base = {
+        "id": "d",
+        "announced": "2025-01-02",
+        "payer": "a",
+        "payee": "b",
+        "kind": "loan",
+        "sources": SRC,
+    }
     return Deal.model_validate(base | kw)
 
 
@@ -55,6 +61,9 @@ def test_company_slug_and_stake_fraction() -> None:
         Company(id="Not A Slug", name="x")
     with pytest.raises(ValidationError, match="fraction"):
         Company.model_validate(
-            {"id": "x", "name": "X", "figures": [
-                {"name": "stake", "value_usd": 27, "as_of": "2025", "source": SRC[0]}]}
+            {
+                "id": "x",
+                "name": "X",
+                "figures": [{"name": "stake", "value_usd": 27, "as_of": "2025", "source": SRC[0]}],
+            }
         )

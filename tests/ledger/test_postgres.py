@@ -45,12 +45,21 @@ def test_transactions_roll_back_on_postgres(pg_url: str, tmp_path: Path) -> None
     before = ledger.counts()
     with pytest.raises(FieldError), ledger.transaction():
         ledger.upsert_company({"id": "meta", "name": "Meta"})
-        ledger.upsert_deal({"id": "bad", "announced": "2025", "payer": "nobody", "kind": "loan",
-                            "sources": [{"url": "https://example.com/b"}]})
+        ledger.upsert_deal(
+            {
+                "id": "bad",
+                "announced": "2025",
+                "payer": "nobody",
+                "kind": "loan",
+                "sources": [{"url": "https://example.com/b"}],
+            }
+        )
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,announced,payer,kind,source_url\n"
-                   "a,2025,openai,loan,https://example.com/a\n"
-                   "b,2025,openai,gift,https://example.com/b\n")
+    bad.write_text(
+        "id,announced,payer,kind,source_url\n"
+        "a,2025,openai,loan,https://example.com/a\n"
+        "b,2025,openai,gift,https://example.com/b\n"
+    )
     with pytest.raises(LedgerImportError, match="line 3, field 'kind'"):
         import_file(ledger, bad)
     assert ledger.counts() == before

@@ -45,8 +45,14 @@ def test_upsert_is_idempotent_by_id(ledger: Ledger) -> None:
 
 
 def test_deal_with_unknown_company_is_rejected(ledger: Ledger) -> None:
-    data = {"id": "x-2025", "announced": "2025", "payer": "Microsfot", "payee": "openai",
-            "kind": "loan", "sources": SRC}
+    data = {
+        "id": "x-2025",
+        "announced": "2025",
+        "payer": "Microsfot",
+        "payee": "openai",
+        "kind": "loan",
+        "sources": SRC,
+    }
     with pytest.raises(FieldError) as info:
         ledger.upsert_deal(data)
     assert info.value.field == "payer"
@@ -68,9 +74,19 @@ def test_euro_deal_gets_usd_at_announcement_date(ledger: Ledger) -> None:
 
 
 def test_usd_given_explicitly_is_kept(ledger: Ledger) -> None:
-    data = {"id": "eur-given", "announced": "2025-06-02", "payer": "asml", "payee": "mistral",
-            "kind": "loan", "currency": "EUR", "amount_low": 100.0, "amount_high": 100.0,
-            "amount_usd_low": 111.0, "amount_usd_high": 111.0, "sources": SRC}
+    data = {
+        "id": "eur-given",
+        "announced": "2025-06-02",
+        "payer": "asml",
+        "payee": "mistral",
+        "kind": "loan",
+        "currency": "EUR",
+        "amount_low": 100.0,
+        "amount_high": 100.0,
+        "amount_usd_low": 111.0,
+        "amount_usd_high": 111.0,
+        "sources": SRC,
+    }
     ledger.upsert_deal(data)
     assert ledger.deal("eur-given").amount_usd_low == 111.0
 
@@ -79,10 +95,13 @@ def test_filters(ledger: Ledger) -> None:
     ids = lambda deals: [d.id for d in deals]  # noqa: E731
     assert ids(ledger.deals(company="Mistral")) == ["asml-mistral-2025"]
     assert set(ids(ledger.deals(kind="cloud_commitment"))) == {
-        "anthropic-azure-2025", "openai-oracle-300b-2025"}
+        "anthropic-azure-2025",
+        "openai-oracle-300b-2025",
+    }
     assert ids(ledger.deals(until="2019")) == ["msft-openai-1b-2019"]
     assert ids(ledger.deals(since="2025-11", kind=["equity_investment"])) == [
-        "msft-anthropic-equity-2025"]
+        "msft-anthropic-equity-2025"
+    ]
     assert ids(ledger.deals(status="reported")) == ["openai-oracle-300b-2025"]
     # the GW-only deal counts with its GW estimate (up to 1 GW -> upper end of 1 GW)
     big = ids(ledger.deals(min_amount=price_gigawatts(1.0)[1]))
@@ -104,7 +123,10 @@ def test_deals_frame_contract_and_gw_estimate(ledger: Ledger) -> None:
     assert row["amount_usd_high"] == price_gigawatts(1.0, year=2025)[1]
     azure = frame.set_index("id").loc["anthropic-azure-2025"]
     assert (azure["payer"], azure["payee"], azure["usd_basis"]) == (
-        "Anthropic", "Microsoft", "stated")
+        "Anthropic",
+        "Microsoft",
+        "stated",
+    )
     # the stored deal keeps no invented dollars
     assert ledger.deal("anthropic-nvidia-1gw-2025").amount_usd_high is None
     mids = deal_amounts(frame, "mid")
@@ -121,17 +143,29 @@ def test_companies_and_figures_frames(ledger: Ledger) -> None:
     assert list(figures.columns) == FIGURE_COLUMNS
     stake = figures[figures["name"] == "stake"].iloc[0]
     assert (stake["company"], stake["counterparty"], stake["value_usd"]) == (
-        "Microsoft", "openai", 0.27)
+        "Microsoft",
+        "openai",
+        0.27,
+    )
 
 
 def test_transaction_is_all_or_nothing(ledger: Ledger) -> None:
     before = ledger.counts()
     with pytest.raises(FieldError), ledger.transaction():
         ledger.upsert_company(Company(id="meta", name="Meta"))
-        ledger.upsert_deal({"id": "ok", "announced": "2025", "payer": "meta",
-                            "payee": "openai", "kind": "loan", "sources": SRC})
-        ledger.upsert_deal({"id": "bad", "announced": "2025", "payer": "nobody",
-                            "kind": "loan", "sources": SRC})
+        ledger.upsert_deal(
+            {
+                "id": "ok",
+                "announced": "2025",
+                "payer": "meta",
+                "payee": "openai",
+                "kind": "loan",
+                "sources": SRC,
+            }
+        )
+        ledger.upsert_deal(
+            {"id": "bad", "announced": "2025", "payer": "nobody", "kind": "loan", "sources": SRC}
+        )
     assert ledger.counts() == before
     assert ledger.resolve_company("meta") is None
 

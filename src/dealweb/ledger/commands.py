@@ -95,13 +95,23 @@ def import_(
         None, "--what", help="companies or deals (default: detected from the columns/keys)."
     ),
     reason: str | None = typer.Option(None, "--reason", help="Recorded in every revision."),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress", help="Progress bar (only on a terminal)."
+    ),
 ) -> None:
     """Import companies/deals; all-or-nothing, idempotent (natural key: id)."""
     from dealweb.ledger.io import import_files
 
     with _errors():
         ledger = _open(db)
-        report = import_files(ledger, files, fmt=fmt, what=what, reason=reason)
+        report = import_files(
+            ledger,
+            files,
+            fmt=fmt,
+            what=what,
+            reason=reason,
+            progress=progress and sys.stderr.isatty(),
+        )
     console.print(f"Imported {report}", highlight=False, soft_wrap=True)
 
 
@@ -162,12 +172,15 @@ def deals(
             status=status or None,
             as_of=as_of,
         )
-    frame = frame.assign(announced=frame["announced"].dt.strftime("%Y-%m-%d"))
     frame["term_start"] = frame["term_start"].dt.strftime("%Y-%m-%d")
     if fmt is not OutputFormat.table:
-        emit(frame, fmt)
+        emit(frame.assign(announced=frame["announced"].dt.strftime("%Y-%m-%d")), fmt)
         return
     shown = frame.assign(
+        announced=[
+            _announced_text(d, p)
+            for d, p in zip(frame["announced"], frame["date_precision"], strict=True)
+        ],
         amount=[
             format_usd_range(lo, hi, up) + (" (GW est.)" if basis == "gw_estimate" else "")
             for lo, hi, up, basis in zip(
@@ -177,10 +190,15 @@ def deals(
                 frame["usd_basis"],
                 strict=True,
             )
-        ]
+        ],
     )
     cols = ["id", "announced", "payer", "payee", "kind", "amount", "gigawatts", "status"]
     emit(shown, fmt, title=f"Deals ({len(frame)})", columns=cols)
+
+
+def _announced_text(date: pd.Timestamp, precision: str) -> str:
+    """'2025-05' for a month-precision date, '2025' for a year, else the full date."""
+    return date.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
 
 
 @app.command()

@@ -37,7 +37,7 @@ import csv
 import io as _io
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -138,9 +138,7 @@ class ImportReport:
         def part(name: str, counts: dict[str, int]) -> str:
             order = ("create", "update", "restore", "unchanged")
             words = {"create": "created", "update": "updated", "restore": "restored"}
-            detail = ", ".join(
-                f"{counts[a]} {words.get(a, a)}" for a in order if counts.get(a)
-            )
+            detail = ", ".join(f"{counts[a]} {words.get(a, a)}" for a in order if counts.get(a))
             return f"{sum(counts.values())} {name}" + (f" ({detail})" if detail else "")
 
         return part("companies", self.companies) + "; " + part("deals", self.deals)
@@ -550,9 +548,10 @@ def import_file(
     fmt: str | None = None,
     what: str | None = None,
     reason: str | None = None,
+    progress: bool = False,
 ) -> ImportReport:
     """Import one file (see :func:`import_files`)."""
-    return import_files(ledger, [path], fmt=fmt, what=what, reason=reason)
+    return import_files(ledger, [path], fmt=fmt, what=what, reason=reason, progress=progress)
 
 
 def import_files(
@@ -561,25 +560,34 @@ def import_files(
     fmt: str | None = None,
     what: str | None = None,
     reason: str | None = None,
+    progress: bool = False,
 ) -> ImportReport:
     """Validate every record of every file, then upsert them all in one transaction.
 
     Companies are written before deals, so a deal may name a company from the same batch.
     Raises :class:`LedgerImportError` (nothing written) when any record is bad.
     """
+    from rich.progress import Progress
+
     records: list[Record] = []
     for p in paths:
         records += read_records(p, fmt, what)
-    companies, deals = _validate(ledger, records)
     report = ImportReport()
     reason = reason or "import " + ", ".join(Path(p).name for p in paths)
-    with ledger.transaction():
-        for rec, company in companies:
-            action = _write(rec, lambda c=company: ledger.upsert_company(c, reason=reason))
-            report.companies[action] = report.companies.get(action, 0) + 1
-        for rec, deal in deals:
-            action = _write(rec, lambda d=deal: ledger.upsert_deal(d, reason=reason))
-            report.deals[action] = report.deals.get(action, 0) + 1
+    # transient: the bar disappears when done; disabled unless asked (CLI: stderr is a TTY)
+    with Progress(transient=True, disable=not progress) as bar:
+        task = bar.add_task("validating", total=2 * len(records))
+        companies, deals = _validate(ledger, records, lambda: bar.advance(task))
+        bar.update(task, description="writing")
+        with ledger.transaction():
+            for rec, company in companies:
+                action = _write(rec, lambda c=company: ledger.upsert_company(c, reason=reason))
+                report.companies[action] = report.companies.get(action, 0) + 1
+                bar.advance(task)
+            for rec, deal in deals:
+                action = _write(rec, lambda d=deal: ledger.upsert_deal(d, reason=reason))
+                report.deals[action] = report.deals.get(action, 0) + 1
+                bar.advance(task)
     return report
 
 
@@ -596,7 +604,7 @@ def _problem(rec: Record, fld: str, value: object, expected: str) -> str:
 
 
 def _validate(
-    ledger: Ledger, records: list[Record]
+    ledger: Ledger, records: list[Record], tick: Callable[[], None] = lambda: None
 ) -> tuple[list[tuple[Record, Company]], list[tuple[Record, Deal]]]:
     problems: list[str] = []
     companies: list[tuple[Record, Company]] = []
@@ -613,6 +621,7 @@ def _validate(
         return False
 
     for rec in (r for r in records if r.entity == "company"):
+        tick()
         if _record_error(rec, problems) or duplicate(rec):
             continue
         try:
@@ -626,6 +635,7 @@ def _validate(
             names.setdefault(key.strip().lower(), c.id)
     deals: list[tuple[Record, Deal]] = []
     for rec in (r for r in records if r.entity == "deal"):
+        tick()
         if _record_error(rec, problems) or duplicate(rec):
             continue
         try:
