@@ -53,6 +53,7 @@ class Part(enum.StrEnum):
     balance_sheets = "balance-sheets"
     defaults = "defaults"
     probabilities = "probabilities"
+    default_years = "default-years"
     system = "system"
 
 
@@ -138,6 +139,7 @@ def _frames(out: dict[str, object]) -> dict[str, pd.DataFrame]:
     mc = out.get("monte_carlo")
     if mc is not None:
         frames["probabilities"] = mc.companies
+        frames["default-years"] = mc.default_years
         frames["system"] = mc.system_losses
     return frames
 
