@@ -251,3 +251,33 @@ def test_generation_comes_from_the_option_else_the_deal_text_else_the_default():
     forced = revenue_gap(deals, None, assumptions=GapAssumptions.from_model(
         MODEL, generation="tpu")).deals
     assert set(forced["generation"]) == {"tpu"}
+
+
+_deal = st.fixed_dictionaries({
+    "kind": st.sampled_from(["hardware_purchase", "compute_capacity", "cloud_commitment"]),
+    "low": st.floats(0, 5e11),
+    "extra": st.floats(0, 5e11),
+    "gw": st.one_of(st.none(), st.floats(0.01, 20)),
+    "term": st.one_of(st.none(), st.integers(1, 10)),
+    "payer": st.sampled_from(["a", "b", "c"]),
+    "year": st.integers(2023, 2027),
+})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_deal, min_size=1, max_size=8))
+def test_ranges_are_ordered_non_negative_and_bounded_by_the_steady_state(specs):
+    deals = make_deals([
+        {"id": f"d{i}", "announced": f"{s['year']}-03-01", "payer": s["payer"].upper(),
+         "payer_id": s["payer"], "payee": "V", "payee_id": "v", "kind": s["kind"],
+         "amount_usd_low": s["low"], "amount_usd_high": s["low"] + s["extra"] + 1.0,
+         "gigawatts": s["gw"], "term_years": s["term"]}
+        for i, s in enumerate(specs)
+    ])
+    res = revenue_gap(deals, None, years=(2023, 2040))
+    by = res.by_year
+    assert (by["required_low"] >= -1e-3).all()
+    assert (by["required_low"] <= by["required_high"] * (1 + 1e-12) + 1e-3).all()
+    peak = by.groupby("company_id")["required_high"].max()
+    steady = res.summary.set_index("company_id")["required_high"]
+    assert (peak <= steady.reindex(peak.index) * (1 + 1e-9) + 1e-3).all()
