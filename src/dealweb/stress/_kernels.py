@@ -63,14 +63,14 @@ def as_liabilities(liabilities) -> sp.csr_array:
         rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
         k = int(np.argmin(data))
         raise ValueError(
-            f"liabilities must be >= 0; entry [{rows[k]}, {matrix.indices[k]}] = {data[k]!r}"
+            f"liabilities must be >= 0; entry [{rows[k]}, {matrix.indices[k]}] = {float(data[k])}"
         )
     diagonal = matrix.diagonal()
     if np.any(diagonal != 0):
         i = int(np.flatnonzero(diagonal)[0])
         raise ValueError(
             f"liabilities must have a zero diagonal (nobody owes itself); entry [{i}, {i}] = "
-            f"{diagonal[i]!r}"
+            f"{float(diagonal[i])}"
         )
     matrix.eliminate_zeros()
     return matrix
@@ -91,7 +91,7 @@ def as_scenarios(values, n: int, name: str, *, nonnegative: bool = True) -> tupl
     if nonnegative and array.size and array.min() < 0:
         s, i = np.unravel_index(int(np.argmin(array)), array.shape)
         where = f"company {i}" if single else f"scenario {s}, company {i}"
-        raise ValueError(f"{name} must be >= 0; {where} has {array[s, i]!r}")
+        raise ValueError(f"{name} must be >= 0; {where} has {float(array[s, i])}")
     return array, single
 
 
