@@ -260,7 +260,9 @@ def compress(
                                             "conservative_min", "non_conservative_min"])
         for col in ("circular_share", "intermediated_share", "net_new_share"):
             formatters[col] = _pct
-        emit(summary, fmt, formatters=formatters)
+        emit(summary, fmt, formatters=formatters,
+             columns=["announced", "circular", "intermediated", "net_new", "conservative_min",
+                      "non_conservative_min"])
     else:
         emit(summary, fmt)
 

@@ -161,7 +161,12 @@ class FlowNetwork:
 
     def relabel(self, order: Sequence[int]) -> FlowNetwork:
         """The same network with nodes renumbered: new node ``k`` is old node ``order[k]``."""
-        order = np.asarray(order)
+        order = np.asarray(order, dtype=np.int64)
+        if order.size != self.n_nodes or not np.array_equal(np.sort(order),
+                                                            np.arange(self.n_nodes)):
+            raise ValueError("order must be a permutation of the node indices")
+        if order.size == 0:
+            return self
         inverse = np.empty_like(order)
         inverse[order] = np.arange(order.size)
         perm = sp.csr_array(self.matrix[order][:, order])
@@ -232,7 +237,7 @@ def _assemble(
             columns=["src", "dst", "payer", "payee", "payer_id", "payee_id", "amount",
                      "n_deals", "deal_ids"]
         )
-        return FlowNetwork(labels.astype(str), np.array([name_map[k] for k in labels]),
+        return FlowNetwork(labels.astype(str), _names(labels, name_map),
                            sp.csr_array((n, n)), edges, deals, excluded, params)
     src = frame["payer_id"].map(position).to_numpy(dtype=np.int64)
     dst = frame["payee_id"].map(position).to_numpy(dtype=np.int64)
@@ -256,8 +261,12 @@ def _assemble(
         shape=(n, n),
     )
     matrix.sum_duplicates()
-    return FlowNetwork(labels.astype(str), np.array([name_map[k] for k in labels]), matrix,
-                       edges, deals, excluded, params)
+    return FlowNetwork(labels.astype(str), _names(labels, name_map), matrix, edges, deals,
+                       excluded, params)
+
+
+def _names(labels: np.ndarray, name_map: dict[Any, str]) -> np.ndarray:
+    return np.array([name_map[k] for k in labels], dtype=str)
 
 
 def parse_date(value: str | dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
