@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 from importlib.resources import files
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -401,3 +402,14 @@ def test_annual_rates_are_flagged(deals):
     for d in deals:
         if d.amount_stated and "a year" in d.amount_stated and d.term_years is None:
             assert "annual-rate" in d.tags, f"{d.id}: a per-year amount needs the annual-rate tag"
+
+
+def test_every_reference_source_url_is_kept():
+    listed = (files("dealweb") / "data" / "NOTES.md").read_text(encoding="utf-8")
+    for name in ("companies.yaml", "deals.yaml"):
+        listed += (DATA / name).read_text(encoding="utf-8")
+    ref = Path(__file__).with_name("reference_source_urls.txt").read_text(encoding="utf-8")
+    urls = [u for u in ref.splitlines() if u and not u.startswith("#")]
+    assert len(urls) > 40
+    dropped = [u for u in urls if u not in listed]
+    assert not dropped, f"reference source URLs dropped: {dropped}"
