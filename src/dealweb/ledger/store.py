@@ -262,6 +262,7 @@ class Ledger:
                     return "unchanged"
                 action = "restore" if row.deleted else "update"
             _write_company(s, row, company)
+            s.info.pop("company_index", None)
             changes = _diff(old, new)
             if action == "restore":
                 changes["deleted"] = [True, False]
@@ -778,7 +779,6 @@ def _add_revision(
             snapshot=snapshot,
         )
     )
-    s.flush()
 
 
 def _revision_from_row(r: RevisionRow) -> Revision:
@@ -811,18 +811,30 @@ def _deals_as_of(s: Session, when: dt.datetime, include_deleted: bool) -> list[D
 # ---- companies
 
 
+def _company_index(s: Session) -> dict[str, str]:
+    """Lower-cased id / name / alias -> company id, cached on the session until a company
+    changes (resolving names is the hot path of an import)."""
+    index = s.info.get("company_index")
+    if index is None:
+        index = {}
+        live = CompanyRow.deleted.is_(False)
+        aliases = sa.select(AliasRow.alias_key, AliasRow.company_id).join(CompanyRow).where(live)
+        for key, cid in s.execute(aliases):
+            index[key] = cid
+        # precedence: an id beats a display name, which beats an alias
+        rows = s.execute(sa.select(CompanyRow.id, CompanyRow.name).where(live)).all()
+        for cid, name in rows:
+            index[name.strip().lower()] = cid
+        for cid, _ in rows:
+            index[cid.lower()] = cid
+        s.info["company_index"] = index
+    return index
+
+
 def _find_company_row(s: Session, key: str) -> CompanyRow | None:
-    text = str(key).strip()
-    if not text:
-        return None
-    low = text.lower()
-    live = CompanyRow.deleted.is_(False)
-    for cond in (sa.func.lower(CompanyRow.id) == low, sa.func.lower(CompanyRow.name) == low):
-        row = s.scalars(sa.select(CompanyRow).where(cond, live)).first()
-        if row is not None:
-            return row
-    stmt = sa.select(CompanyRow).join(AliasRow).where(AliasRow.alias_key == low, live)
-    return s.scalars(stmt).first()
+    text = str(key).strip().lower()
+    cid = _company_index(s).get(text) if text else None
+    return s.get(CompanyRow, cid) if cid is not None else None
 
 
 def _all_company_keys(s: Session) -> list[str]:
@@ -895,15 +907,18 @@ def _write_company(s: Session, row: CompanyRow, c: Company) -> None:
     row.name, row.role, row.ticker = c.name, str(c.role), c.ticker
     row.country, row.notes, row.deleted = c.country, c.notes, False
     aliases = c.aliases
-    if [a.alias for a in row.aliases] != aliases:
-        # flush the removals first: the unique alias_key index would see old + new at once
-        row.aliases.clear()
-        s.flush()
+    fresh = sa.inspect(row).pending
+    if fresh or [a.alias for a in row.aliases] != aliases:
+        if not fresh:
+            # flush the removals first: the unique alias_key index would see old + new at once
+            row.aliases.clear()
+            s.flush()
         row.aliases.extend(
-            AliasRow(position=i, alias=a, alias_key=a.lower()) for i, a in enumerate(aliases)
+            AliasRow(position=i, alias=a, alias_key=a.strip().lower())
+            for i, a in enumerate(aliases)
         )
-    row.figures.clear()
-    s.flush()
+    if not fresh:
+        row.figures.clear()
     row.figures.extend(
         FigureRow(
             position=i,
@@ -969,15 +984,22 @@ def _write_deal(s: Session, row: DealRow, d: Deal) -> None:
     row.term_start, row.term_years, row.stake_pct = d.term_start, d.term_years, d.stake_pct
     row.schedule = {str(k): v for k, v in d.schedule.items()} if d.schedule else None
     row.status, row.notes = str(d.status), d.notes
-    row.sources.clear()
-    row.tags.clear()
-    s.flush()
-    row.sources.extend(
-        SourceRow(position=i, url=x.url, publisher=x.publisher, date=x.date, quote=x.quote)
-        for i, x in enumerate(d.sources)
-    )
+    sources = [(x.url, x.publisher, x.date, x.quote) for x in d.sources]
     tags = list(dict.fromkeys(d.tags))  # (deal, tag) is the key: drop repeats, keep order
-    row.tags.extend(TagRow(position=i, tag=t) for i, t in enumerate(tags))
+    fresh = sa.inspect(row).pending
+    if fresh or [(x.url, x.publisher, x.date, x.quote) for x in row.sources] != sources:
+        if not fresh:
+            row.sources.clear()
+        row.sources.extend(
+            SourceRow(position=i, url=u, publisher=p, date=when, quote=q)
+            for i, (u, p, when, q) in enumerate(sources)
+        )
+    if fresh or [t.tag for t in row.tags] != tags:
+        if not fresh:
+            # flush the removals first: (deal_id, tag) is the primary key of `tags`
+            row.tags.clear()
+            s.flush()
+        row.tags.extend(TagRow(position=i, tag=t) for i, t in enumerate(tags))
 
 
 def validation_messages(exc: ValidationError) -> list[tuple[str, object, str]]:
