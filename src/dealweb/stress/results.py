@@ -72,32 +72,42 @@ class ClearingResult:
 
 @dataclass(frozen=True)
 class FurfineResult:
-    """Outcome of Furfine's sequential default algorithm.
+    """Outcome of Furfine's sequential default algorithm (shapes follow ``capital``).
 
     Attributes
     ----------
-    rounds:
-        ``rounds[k]`` is the sorted array of company indices that fail in round ``k``; round 0 is
-        the initial (exogenous) failures. Only non-empty rounds are listed.
     failed:
-        Boolean ``(n,)``: failed by the end.
+        Failed by the end (including the initial failures).
     failure_round:
-        Round in which each company failed, ``-1`` = survived.
+        Round in which each company failed: ``0`` = initial (exogenous) failure, ``k`` = failed
+        from losses on the failures of round ``k - 1``; ``-1`` = survived.
     losses:
-        Credit losses each company suffered from failed debtors (``loss_given_default`` x exposure).
+        Credit losses each company suffered from failed debtors (``loss_given_default`` x claim).
     capital_remaining:
-        ``capital - losses`` (negative for failed companies hit by losses).
+        ``capital - losses`` (negative for companies that failed from losses).
     """
 
-    rounds: list[np.ndarray]
     failed: np.ndarray
     failure_round: np.ndarray
     losses: np.ndarray
     capital_remaining: np.ndarray
 
     @property
-    def n_failed(self) -> int:
-        return int(self.failed.sum())
+    def rounds(self) -> list:
+        """Failures round by round: a list of index arrays (a list of such lists for a batch)."""
+
+        def waves(row: np.ndarray) -> list[np.ndarray]:
+            last = int(row.max(initial=-1))
+            return [np.flatnonzero(row == k) for k in range(last + 1)]
+
+        if self.failure_round.ndim == 1:
+            return waves(self.failure_round)
+        return [waves(row) for row in self.failure_round]
+
+    @property
+    def n_failed(self) -> np.ndarray | int:
+        counts = self.failed.sum(axis=-1)
+        return int(counts) if np.ndim(counts) == 0 else counts
 
 
 @dataclass(frozen=True)
@@ -114,7 +124,8 @@ class DebtRankResult:
     total_distress:
         Value-weighted final distress ``sum v h(T)`` including the initial shock.
     rounds:
-        Propagation rounds until no company was in the distressed state (max over scenarios).
+        Propagation steps performed until no company was left in the Distressed state (each
+        step lets every Distressed company pass its distress on once; max over scenarios).
     """
 
     distress: np.ndarray
