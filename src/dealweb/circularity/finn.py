@@ -88,7 +88,8 @@ def fundamental_diagonal(
 ) -> np.ndarray:
     """Diagonal of ``N = (I - G)^-1`` with ``G = diag(through)^-1 flows``, component-wise.
 
-    Nodes outside any cycle get exactly 1. Raises ``ValueError`` when ``G`` has a row sum above 1
+    Nodes outside any cycle get exactly 1; nodes of a closed loop (no flow ever leaves the
+    component) get ``inf``. Raises ``ValueError`` when ``G`` has a row sum above 1
     (throughflow smaller than outflow: the series would not converge).
     """
     m = sp.csr_array(flows, dtype=float)
@@ -112,6 +113,11 @@ def fundamental_diagonal(
         idx = np.flatnonzero(comp == c)
         sub = g[idx][:, idx]
         k = idx.size
+        leak = 1.0 - np.asarray(sub.sum(axis=1)).ravel()
+        if leak.max() <= 1e-12:
+            # A closed loop: nothing ever leaves, every dollar comes back forever (N diverges).
+            diag[idx] = np.inf
+            continue
         if k <= dense_limit:
             inv = np.linalg.inv(np.eye(k) - sub.toarray())
             diag[idx] = np.diag(inv)
@@ -153,7 +159,7 @@ def cycling(
         raise ValueError("flows must be non-negative")
     t = throughflow(m, inputs, outputs)
     n_ii = fundamental_diagonal(m, t, dense_limit=dense_limit)
-    efficiency = (n_ii - 1.0) / n_ii
+    efficiency = 1.0 - 1.0 / n_ii  # (n_ii - 1) / n_ii, and 1 for a closed loop (n_ii = inf)
     cycled = t * efficiency
     tst = float(t.sum())
     tst_c = float(cycled.sum())

@@ -72,7 +72,7 @@ def round_tripped(net: FlowNetwork, *, company: str | None = None) -> pd.DataFra
     outflow = net.outflow()
     t = np.maximum(inflow, outflow)
     n_cc = fundamental_diagonal(f, t)
-    efficiency = (n_cc - 1.0) / n_cc
+    efficiency = 1.0 - 1.0 / n_cc  # 1 for a closed loop (n_cc = inf)
     total = t * efficiency
     safe_t = np.where(t > 0, t, 1.0)
     # Σ_j F[c, j] F[j, c] / T_j: elementwise product with the transpose, scaled per column.
