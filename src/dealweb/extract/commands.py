@@ -66,13 +66,11 @@ def _records(cands: list[Candidate], gaz: Gazetteer, name: str) -> list[dict[str
     return [{**c.as_record(gaz), "file": name} for c in cands]
 
 
-def _table(cands: list[Candidate], gaz: Gazetteer, title: str) -> Table:
+def _table(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -> Table:
     t = Table(title=title, header_style="bold", show_lines=False)
     for col in ("#", "payer", "payee", "kind", "amount", "GW", "status", "date"):
-        t.add_column(col, no_wrap=True, justify="right" if col in {"#", "GW"} else "left")
-    t.add_column("evidence [start:end]", overflow="fold", ratio=1, min_width=30)
-    for i, c in enumerate(cands, 1):
-        quote = c.quote if len(c.quote) <= 110 else c.quote[:107] + "…"
+        t.add_column(col, overflow="fold", justify="right" if col in {"#", "GW"} else "left")
+    for i, c in enumerate(cands, first):
         t.add_row(
             str(i),
             gaz.name(c.payer) or "",
@@ -82,9 +80,17 @@ def _table(cands: list[Candidate], gaz: Gazetteer, title: str) -> Table:
             f"{c.gigawatts:g}" if c.gigawatts else "",
             c.status,
             c.date.isoformat() if c.date else "",
-            f"[{c.start}:{c.end}] {quote}",
         )
     return t
+
+
+def _show(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -> None:
+    """The candidates as a table, then each one's evidence (offsets and quote) below it."""
+    console.print(_table(cands, gaz, title, first))
+    for i, c in enumerate(cands, first):
+        quote = c.quote if len(c.quote) <= 300 else c.quote[:297] + "…"
+        console.print(f"  {i}. [{c.start}:{c.end}] {quote}", highlight=False, markup=False,
+                      soft_wrap=True)  # fmt: skip
 
 
 def _ask_field(label: str, default: str, parse: Any) -> Any:
@@ -167,7 +173,7 @@ def _edit(c: Candidate, gaz: Gazetteer) -> Candidate:
 def _review(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
     chosen: list[Candidate] = []
     for i, c in enumerate(cands, 1):
-        console.print(_table([c], gaz, f"candidate {i} of {len(cands)}"))
+        _show([c], gaz, f"candidate {i} of {len(cands)}", first=i)
         while True:
             answer = typer.prompt("[a]ccept, [e]dit, [r]eject, [q]uit", default="a").strip()
             answer = answer[:1].lower()
@@ -245,7 +251,7 @@ def extract_command(
             all_cands.extend(cands)
             if fmt is OutputFormat.table:
                 if cands:
-                    console.print(_table(cands, gaz, f"candidate deals in {name}"))
+                    _show(cands, gaz, f"candidate deals in {name}")
                 else:
                     err_console.print(f"no candidate deals found in {name}", highlight=False)
             records.extend(_records(cands, gaz, name))

@@ -359,8 +359,7 @@ class RuleExtractor:
         parties = _dedupe(orgs)
         if not parties:
             return []
-        quote_start, quote_end = s0, s0 + len(sent.text)
-        quote = sent.text
+        quote, quote_start, quote_end = _quote(sent.text, s0)
         anchors: list[Money | Power] = list(monies) if monies else list(powers)
         if "respectively" in low and len(monies) >= 2:
             payers = _subject_group(parties, clause, sent)
@@ -574,15 +573,16 @@ class RuleExtractor:
         ]  # fmt: skip
         if len(platforms) != 1:
             return []
+        quote, qs, qe = _quote(sent.text, s0)
         cand = Candidate(
             payer=owner,
             payee=platforms[0].cid,
             kind="distribution",
             status=status,
             date=date,
-            quote=sent.text,
-            start=s0,
-            end=s0 + len(sent.text),
+            quote=quote,
+            start=qs,
+            end=qe,
         )
         return [_Found(cand, family="distribution")]
 
@@ -609,20 +609,29 @@ class RuleExtractor:
         else:
             if re.search(r"\b(receiv\w+|gets|got|obtain\w*)\b", low[a.end : b.start]):
                 issuer, holder = b, a
+        quote, qs, qe = _quote(sent.text, s0)
         cand = Candidate(
             payer=issuer.cid,
             payee=holder.cid,
             kind="warrant",
             status=status,
             date=date,
-            quote=sent.text,
-            start=s0,
-            end=s0 + len(sent.text),
+            quote=quote,
+            start=qs,
+            end=qe,
         )
         return [_Found(cand, family="warrant")]
 
 
 # --- helpers --------------------------------------------------------------------------------
+def _quote(sentence: str, start: int) -> tuple[str, int, int]:
+    """The sentence without surrounding blanks or a dangling opening quote mark, with offsets."""
+    left = len(sentence) - len(sentence.lstrip())
+    body = sentence.strip()
+    body = re.sub(r"[\s“‘\"'(]+$", "", body) if re.search(r"[“‘\"'(]\s*$", body) else body
+    return body, start + left, start + left + len(body)
+
+
 def _paragraphs(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for part in text.split("\n"):

@@ -1,0 +1,173 @@
+"""`dealweb extract` through typer's CliRunner: output formats, review, acceptance, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import dealweb
+import dealweb.extract.commands  # noqa: F401  (registers the command)
+import dealweb.ledger.commands  # noqa: F401  (a second command, so "extract" is a subcommand)
+from dealweb.clikit import app
+from dealweb.ledger.dataset import load_dataset
+
+runner = CliRunner()
+JSON_KEYS = {"payer", "payee", "kind", "amount_usd_low", "amount_usd_high", "up_to", "gigawatts",
+             "status", "quote", "start", "end"}  # fmt: skip
+
+
+def run(*args: object, input: str | None = None):
+    return runner.invoke(app, ["extract", *[str(a) for a in args]], input=input,
+                         catch_exceptions=False)  # fmt: skip
+
+
+@pytest.fixture
+def article(tmp_path: Path, article_text: str) -> Path:
+    p = tmp_path / "article.txt"
+    p.write_text(article_text, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    ledger = dealweb.open(url)
+    load_dataset(ledger)
+    ledger.close()
+    return url
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> str:
+    """A ledger with the shipped companies but no deals."""
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    ledger = dealweb.open(url)
+    src = dealweb.open(f"sqlite:///{tmp_path / 'src.sqlite'}")
+    load_dataset(src)
+    for c in src.companies():
+        ledger.upsert_company(c.model_copy(update={"figures": []}))
+    src.close()
+    ledger.close()
+    return url
+
+
+def test_json_output_has_the_scoring_keys(article: Path, db: str) -> None:
+    r = run(article, "--format", "json", "--db", db)
+    assert r.exit_code == 0, r.output
+    records = json.loads(r.stdout)
+    assert len(records) == 6
+    assert all(JSON_KEYS <= set(rec) for rec in records)
+    pairs = {(rec["payer"], rec["payee"], rec["kind"]) for rec in records}
+    assert ("Microsoft", "Anthropic", "equity_investment") in pairs
+    gw = next(rec for rec in records if rec["kind"] == "compute_capacity")
+    assert gw["amount_usd_low"] is None and gw["gigawatts"] == 1.0
+
+
+def test_table_output_and_stdin(article: Path, db: str) -> None:
+    r = runner.invoke(app, ["extract", "-", "--db", db], input=article.read_text())
+    assert r.exit_code == 0
+    assert "Anthropic" in r.stdout and "up to $5.0B" in r.stdout
+    assert "[444:557] Microsoft is now investing up to $5 billion" in r.stdout
+
+
+def test_gazetteer_file_instead_of_ledger(article: Path) -> None:
+    gaz = Path(__file__).resolve().parents[1] / "data" / "extraction" / "_gazetteer.yaml"
+    r = run(article, "--format", "json", "--gazetteer", gaz)
+    assert r.exit_code == 0
+    assert len(json.loads(r.stdout)) == 6
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"\x00\x01\x02binary", "binary"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary")],
+)
+def test_bad_files_exit_2_with_a_message(tmp_path: Path, db: str, content: bytes, message: str):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    r = run(p, "--db", db)
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_garbage_text_finds_nothing_and_exits_cleanly(tmp_path: Path, db: str) -> None:
+    p = tmp_path / "garbage.txt"
+    p.write_text("lorem ipsum qwerty asdf zxcv " * 200)
+    r = run(p, "--db", db)
+    assert r.exit_code == 0
+    assert "no candidate deals" in r.stderr
+
+
+def test_huge_file_is_capped_with_a_note(tmp_path: Path, db: str) -> None:
+    p = tmp_path / "huge.txt"
+    p.write_text(("Quiet news day with nothing to report. " * 100 + "\n") * 2600)
+    assert p.stat().st_size >= 10_000_000
+    r = run(p, "--db", db, "--format", "json")
+    assert r.exit_code == 0
+    assert "only the first" in r.stderr
+    assert json.loads(r.stdout) == []
+
+
+def test_acceptance_requires_a_source_url(article: Path, db: str) -> None:
+    r = run(article, "--accept-all", "--db", db)
+    assert r.exit_code == 2
+    assert "--source-url" in r.stderr
+    r = run(article, "--accept-all", "--db", db, "--source-url", "file:///tmp/a.txt")
+    assert r.exit_code == 2
+
+
+def test_accept_all_twice_adds_nothing_the_second_time(article: Path, empty_db: str) -> None:
+    url = "https://example.org/news/microsoft-nvidia-anthropic"
+    args = (article, "--accept-all", "--db", empty_db, "--source-url", url, "--date", "2025-11-18")
+    r1 = run(*args)
+    assert r1.exit_code == 0, r1.output
+    ledger = dealweb.open(empty_db)
+    first = {d.id: d for d in ledger.deals()}
+    assert len(first) == 6
+    assert all(d.sources[0].url == url and d.sources[0].quote for d in first.values())
+    r2 = run(*args)
+    assert r2.exit_code == 0
+    assert "6 already recorded" in r2.stderr
+    second = {d.id: d for d in ledger.deals()}
+    assert second == first
+
+
+def test_matching_deal_is_linked_not_duplicated(article: Path, db: str) -> None:
+    # The shipped dataset already has these deals (from other outlets): they gain a source.
+    ledger = dealweb.open(db)
+    before = {d.id: len(d.sources) for d in ledger.deals()}
+    url = "https://example.org/other-outlet"
+    r = run(article, "--accept-all", "--db", db, "--source-url", url, "--date", "2025-11-18")
+    assert r.exit_code == 0, r.output
+    after = {d.id: d for d in ledger.deals()}
+    assert set(after) == set(before)
+    linked = [d for d in after.values() if any(s.url == url for s in d.sources)]
+    assert len(linked) == 6
+    assert all(len(d.sources) == before[d.id] + 1 for d in linked)
+
+
+def test_review_accept_edit_reject(article: Path, empty_db: str) -> None:
+    url = "https://example.org/review"
+    # 1 accept; 2 edit (change amount to 9b, keep the rest); 3 reject; then quit.
+    edit = "\n".join(["", "", "", "-", "9b", "", "", ""]) + "\n"
+    answers = "a\n" + "e\n" + edit + "r\n" + "q\n"
+    r = run(article, "--review", "--db", empty_db, "--source-url", url, "--date", "2025-11-18",
+            input=answers)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    deals = dealweb.open(empty_db).deals()
+    assert len(deals) == 2
+    by_payer = {d.payer: d for d in deals}
+    assert by_payer["microsoft"].amount_usd_high == 5e9
+    assert by_payer["nvidia"].amount_usd_high == 9e9
+
+
+def test_review_reasks_a_bad_value(article: Path, empty_db: str) -> None:
+    edit = "\n".join(["Nobody Corp", "Microsoft", "", "", "", "", "", "", ""]) + "\n"
+    r = run(article, "--review", "--db", empty_db, "--source-url", "https://example.org/x",
+            "--date", "2025-11-18", input="e\n" + edit + "q\n")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "unknown company" in r.stderr
+    assert [d.payer for d in dealweb.open(empty_db).deals()] == ["microsoft"]
