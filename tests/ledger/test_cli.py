@@ -291,3 +291,13 @@ def test_parse_assignments() -> None:
         "payee": None,
         "schedule": {"2026": 1},
     }
+
+
+def test_error_messages_are_printed_verbatim(db: str, tmp_path: Path) -> None:
+    # "[a-z0-9]" in the expected pattern must not be swallowed as rich markup
+    bad = tmp_path / "companies.csv"
+    bad.write_text("id,name\nBad Id,Foo\n")
+    result = run("import", bad, "--db", db)
+    assert result.exit_code == 2
+    assert "line 2, field 'id': got 'Bad Id'" in result.stderr
+    assert "[a-z0-9]" in result.stderr

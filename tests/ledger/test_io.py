@@ -305,3 +305,20 @@ def test_flat_row_round_trip_property(low, extra, up_to, gw, tags, quote) -> Non
     }
     assert Deal.model_validate(_row_to_deal_data(as_text, "")) == deal
     assert Deal.model_validate(_row_to_deal_data(row, "")) == deal
+
+
+def test_yaml_nested_field_and_unknown_key(ledger: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "deals.yaml"
+    path.write_text(
+        "- id: one\n"
+        "  announced: 2025\n"
+        "  payer: openai\n"
+        "  kind: loan\n"
+        "  colour: red\n"
+        "  sources: [{url: 'ftp://x'}]\n"
+    )
+    with pytest.raises(LedgerImportError) as info:
+        import_file(ledger, path)
+    text = "\n".join(info.value.problems)
+    assert f"{path}, line 6, field 'sources.0.url': got 'ftp://x'" in text
+    assert f"{path}, line 5, field 'colour': got 'red'; expected no such field" in text

@@ -207,3 +207,8 @@ def test_frames_are_plain_pandas(ledger: Ledger) -> None:
     assert isinstance(ledger.deals_frame(), pd.DataFrame)
     assert sa.inspect(ledger.engine).has_table("revisions")
     assert isinstance(ledger.deals()[0], Deal)
+
+
+def test_plain_postgresql_url_uses_psycopg3() -> None:
+    url = resolve_url("postgresql://u:p@localhost:5432/db")
+    assert url == "postgresql+psycopg://u:p@localhost:5432/db"

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 
 from dealweb.clikit import (
     DB_OPTION_HELP,
@@ -41,17 +42,24 @@ _JSON_FIELDS = {"sources", "schedule"}
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """clikit.user_errors plus readable pydantic errors and missing files."""
+    """clikit.user_errors plus readable pydantic errors and missing files.
+
+    Messages are escaped for rich: a pattern like ``[a-z0-9]`` must not be read as markup.
+    """
     with user_errors():
         try:
             yield
         except ValidationError as exc:
             lines = [f"field {f!r}: got {v!r}; {m}" for f, v, m in validation_messages(exc)]
-            raise UserError("; ".join(lines)) from None
+            raise UserError(escape("; ".join(lines))) from None
         except FileNotFoundError as exc:
-            raise UserError(str(exc.args[-1] if exc.args else exc)) from None
+            raise UserError(escape(str(exc.args[-1] if exc.args else exc))) from None
         except OSError as exc:
-            raise UserError(str(exc)) from None
+            raise UserError(escape(str(exc))) from None
+        except LookupError as exc:
+            raise UserError(escape(str(exc.args[0]) if exc.args else repr(exc))) from None
+        except ValueError as exc:
+            raise UserError(escape(str(exc))) from None
 
 
 def _open(db: str | None) -> Ledger:
@@ -254,7 +262,12 @@ def _show_deal(ledger: Ledger, deal: Deal) -> None:
         if src.quote:
             rows.append(("", f"“{src.quote}”"))
     rows.append(("revisions", len(ledger.history(deal.id))))
-    emit(pd.DataFrame(rows, columns=["field", "value"]).astype(str), "table", title=deal.id)
+    emit(_escaped(rows), "table", title=deal.id)
+
+
+def _escaped(rows: list[tuple[str, Any]]) -> pd.DataFrame:
+    # rich reads "[...]" in a cell as markup; sourced text (quotes, notes) must print verbatim
+    return pd.DataFrame([(k, escape(str(v))) for k, v in rows], columns=["field", "value"])
 
 
 def _show_company(ledger: Ledger, company_id: str) -> None:
@@ -263,7 +276,7 @@ def _show_company(ledger: Ledger, company_id: str) -> None:
     rows += [(k, getattr(c, k)) for k in ("ticker", "country", "notes") if getattr(c, k)]
     if c.aliases:
         rows.append(("aliases", "; ".join(c.aliases)))
-    emit(pd.DataFrame(rows, columns=["field", "value"]).astype(str), "table", title=c.name)
+    emit(_escaped(rows), "table", title=c.name)
     figures = ledger.figures_frame()
     figures = figures[figures["company_id"] == c.id]
     if len(figures):

@@ -122,6 +122,7 @@ class Record:
     data: dict[str, Any]
     where: str  # "deals.csv, line 4"
     field_where: dict[str, str] = field(default_factory=dict)  # field -> finer location
+    flat: bool = False  # from a CSV/Parquet row: nested fields have their own columns
 
     def at(self, fld: str) -> str:
         return self.field_where.get(fld.split(".")[0], self.where)
@@ -411,13 +412,13 @@ def _table_records(
                 data = _row_to_deal_data(row, where)
             except FieldError as exc:
                 data = {"__error__": exc}
-            out.append(Record("deal", data, where))
+            out.append(Record("deal", data, where, flat=True))
         else:
             try:
                 data = _row_to_company_data(row)
             except FieldError as exc:
                 data = {"__error__": exc}
-            out.append(Record("company", data, where))
+            out.append(Record("company", data, where, flat=True))
     return out
 
 
@@ -627,7 +628,7 @@ def _validate(
         try:
             companies.append((rec, Company.model_validate(rec.data)))
         except ValidationError as exc:
-            problems += [_problem(rec, *m) for m in _map_fields(validation_messages(exc))]
+            problems += [_problem(rec, *m) for m in _map_fields(rec, validation_messages(exc))]
     # companies of this batch can be named by the deals of this batch
     names: dict[str, str] = {}
     for _, c in companies:
@@ -643,7 +644,7 @@ def _validate(
         except FieldError as exc:
             problems.append(_problem(rec, exc.field, exc.value, exc.expected))
         except ValidationError as exc:
-            problems += [_problem(rec, *m) for m in _map_fields(validation_messages(exc))]
+            problems += [_problem(rec, *m) for m in _map_fields(rec, validation_messages(exc))]
     if problems:
         raise LedgerImportError(problems)
     return companies, deals
@@ -657,12 +658,14 @@ def _record_error(rec: Record, problems: list[str]) -> bool:
     return False
 
 
-def _map_fields(messages: list[tuple[str, object, str]]) -> list[tuple[str, object, str]]:
+def _map_fields(
+    rec: Record, messages: list[tuple[str, object, str]]
+) -> list[tuple[str, object, str]]:
     # "sources.0.url" in a flat table is the `source_url` column.
     out = []
     for fld, value, msg in messages:
         parts = fld.split(".")
-        if parts[0] == "sources" and len(parts) == 3 and parts[1] == "0":
+        if rec.flat and parts[0] == "sources" and len(parts) == 3 and parts[1] == "0":
             fld = f"source_{parts[2]}"
         out.append((fld, value, msg))
     return out

@@ -1009,5 +1009,7 @@ def validation_messages(exc: ValidationError) -> list[tuple[str, object, str]]:
         loc = ".".join(str(p) for p in err["loc"]) or "(record)"
         msg = err["msg"]
         msg = msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+        if err["type"] == "extra_forbidden":
+            msg = "no such field (a typo?); see dealweb.ledger.models for the fields"
         out.append((loc, err.get("input"), msg[0].lower() + msg[1:] if msg else msg))
     return out
