@@ -198,3 +198,15 @@ def test_gap_on_the_ledger_with_the_shipped_dataset(tmp_path):
     assert deals.exit_code == 0, deals.output
     gw_only = [d for d in json.loads(deals.output) if d.get("usd_basis") == "gw_estimate"]
     assert gw_only and all(d["amount_usd_high"] > 0 for d in gw_only)
+
+
+def test_year_uses_the_models_year_defaults(tmp_path):
+    data = yaml.safe_load(DEFAULT_COST_MODEL_PATH.read_text())
+    data["year_defaults"] = {2027: "vera-rubin"}
+    path = tmp_path / "years.yaml"
+    path.write_text(yaml.safe_dump(data))
+    res = run("convert", "2GW", "--year", "2027", "--cost-model", str(path))
+    assert res.exit_code == 0, res.output
+    assert "$94.0B–$120.0B" in res.output  # 2 GW x Foxconn/Nvidia $47-60B
+    res = run("convert", "2GW", "--year", "2025", "--cost-model", str(path))
+    assert "$40.0B–$70.0B" in res.output  # not in year_defaults: the default generation

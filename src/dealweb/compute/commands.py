@@ -83,6 +83,9 @@ def convert(
         None, "--generation", "-g",
         help="hopper, blackwell, vera-rubin, tpu, amd-mi, industry-2025 (or aliases; a+b = both)",
     ),
+    year: int | None = typer.Option(
+        None, "--year", help="Deployment year (picks a generation via the model's year_defaults)."
+    ),
     against: str | None = typer.Option(
         None, "--against", help="Dollars: the gigawatts they were stated for, e.g. 30GW."
     ),
@@ -98,7 +101,7 @@ def convert(
         if unit == "GW":
             if against is not None or gigawatts is not None:
                 raise ValueError("--against/--gigawatts apply to a dollar amount, not to GW")
-            _convert_gw(value, generation, model, fmt)
+            _convert_gw(value, generation, year, model, fmt)
         else:
             against_gw = gigawatts
             if against is not None:
@@ -107,12 +110,14 @@ def convert(
                 against_gw, against_unit = parse_quantity(against)
                 if against_unit != "GW":
                     raise ValueError(f"--against expects power such as 30GW, got {against!r}")
-            _convert_usd(value, against_gw, generation, model, fmt)
+            _convert_usd(value, against_gw, generation, year, model, fmt)
 
 
-def _convert_gw(gw: float, generation: str | None, model: CostModel, fmt: OutputFormat) -> None:
-    frame = gigawatt_conversion(gw, generation=generation, model=model)
-    b = model.capex_per_gw(generation)
+def _convert_gw(
+    gw: float, generation: str | None, year: int | None, model: CostModel, fmt: OutputFormat
+) -> None:
+    frame = gigawatt_conversion(gw, generation=generation, year=year, model=model)
+    b = model.capex_per_gw(generation, year)
     if fmt is not OutputFormat.table:
         out = frame.assign(gigawatts=gw, generation=b.generation)
         emit(_with_info(out, model), fmt)
@@ -135,10 +140,12 @@ def _convert_gw(gw: float, generation: str | None, model: CostModel, fmt: Output
 
 
 def _convert_usd(
-    usd: float, against_gw: float | None, generation: str | None, model: CostModel,
-    fmt: OutputFormat,
+    usd: float, against_gw: float | None, generation: str | None, year: int | None,
+    model: CostModel, fmt: OutputFormat,
 ) -> None:
-    frame = usd_conversion(usd, against_gigawatts=against_gw, generation=generation, model=model)
+    frame = usd_conversion(
+        usd, against_gigawatts=against_gw, generation=generation, year=year, model=model
+    )
     if fmt is not OutputFormat.table:
         emit(_with_info(frame.assign(usd=usd), model), fmt)
         return

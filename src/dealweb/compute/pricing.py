@@ -132,7 +132,11 @@ def parse_quantity(text: str) -> tuple[float, str]:
 
 
 def gigawatt_conversion(
-    gigawatts: float, *, generation: str | None = None, model: CostModel | None = None
+    gigawatts: float,
+    *,
+    generation: str | None = None,
+    year: int | None = None,
+    model: CostModel | None = None,
 ) -> pd.DataFrame:
     """Capex of ``gigawatts`` per component plus the energy bill per year, as a table.
 
@@ -140,7 +144,7 @@ def gigawatt_conversion(
     """
     gigawatts = _check_amount(gigawatts, "gigawatts")
     model = model or get_cost_model()
-    b = model.capex_per_gw(generation)
+    b = model.capex_per_gw(generation, year)
     e_lo, e_hi = model.energy_per_gw_year()
     rows = [
         {"item": name.replace("_", " "), "low": gigawatts * b.component(name)[0],
@@ -159,16 +163,20 @@ def usd_conversion(
     *,
     against_gigawatts: float | None = None,
     generation: str | None = None,
+    year: int | None = None,
     model: CostModel | None = None,
 ) -> pd.DataFrame:
     """What ``usd`` buys under each generation (or the chosen one): GW range and $/GW range.
+
+    ``year`` narrows to the generation of that year only if the model's ``year_defaults`` has it.
 
     With ``against_gigawatts`` (e.g. OpenAI's $1.4T for 30 GW) each row also shows the implied
     $/GW and whether it lies inside the model's range.
     """
     usd = _check_amount(usd, "usd")
     model = model or get_cost_model()
-    keys = model.resolve(generation) if generation else list(model.generations)
+    chosen = generation or (year is not None and int(year) in model.year_defaults)
+    keys = model.resolve(generation, year) if chosen else list(model.generations)
     implied = None
     if against_gigawatts is not None:
         if _check_amount(against_gigawatts, "gigawatts") == 0:
