@@ -18,7 +18,7 @@ from dealweb.circularity.compression import compress as compress_network
 from dealweb.circularity.compression import compression_summary
 from dealweb.circularity.concentration import concentration as concentration_frame
 from dealweb.circularity.finn import network_cycling
-from dealweb.circularity.loops import find_loops
+from dealweb.circularity.loops import LOOP_COLUMNS, find_loops
 from dealweb.circularity.network import (
     ALL_KINDS,
     DEFAULT_FLOW_KINDS,
@@ -142,8 +142,18 @@ def loops(
 ) -> None:
     """Money loops (A pays B … pays A) with their deals, ranked by circular amount."""
     with user_errors():
-        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw))
-        frame = find_loops(net, company=company, max_length=max_length, max_cycles=max_cycles)
+        ledger = _ledger(db)
+        net = build_network(ledger.deals_frame(), as_of=as_of,
+                            **_options(amounts, annualize, kinds, usd_per_gw))
+        if company is not None:
+            company = ledger.company(company).id  # unknown name: the ledger's own message
+        if company is not None and company not in set(net.ids):
+            company_name = ledger.company(company).name
+            frame = pd.DataFrame(columns=LOOP_COLUMNS)
+            frame.attrs["note"] = f"{company_name} has no money flows as of {as_of or 'today'}"
+        else:
+            frame = find_loops(net, company=company, max_length=max_length,
+                               max_cycles=max_cycles)
     note = frame.attrs.get("note")
     shown = frame.head(limit)
     if fmt is OutputFormat.table:
