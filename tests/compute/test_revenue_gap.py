@@ -281,3 +281,15 @@ def test_ranges_are_ordered_non_negative_and_bounded_by_the_steady_state(specs):
     peak = by.groupby("company_id")["required_high"].max()
     steady = res.summary.set_index("company_id")["required_high"]
     assert (peak <= steady.reindex(peak.index) * (1 + 1e-9) + 1e-3).all()
+
+
+def test_up_to_gigawatts_without_floor_cost_nothing_in_the_low_case():
+    # "up to one gigawatt" (Anthropic-Nvidia): the ledger prices only the upper end
+    deals = _one(kind="compute_capacity", low=np.nan, high=35e9, gigawatts=1.0, up_to=True,
+                 usd_basis="gw_estimate")
+    row = revenue_gap(deals, None).summary.iloc[0]
+    assert row["committed_low"] == 0 and row["required_low"] == 0
+    assert row["required_high"] > 0
+    floor = revenue_gap(deals, None, assumptions=GapAssumptions.from_model(
+        MODEL, up_to_floor=0.5)).deals.iloc[0]
+    assert floor["amount_low"] == 17.5e9 and floor["gw_low"] == pytest.approx(0.5)

@@ -289,7 +289,9 @@ def _deal_table(
     d["systems_share_low"] = d["generation"].map(lambda g: per_gen[g][1][0])
     d["systems_share_high"] = d["generation"].map(lambda g: per_gen[g][1][1])
     gw = d["gigawatts"].astype(float)
-    d["gw_low"] = np.where(gw.notna(), gw, d["amount_low"] / d["usd_per_gw_high"])
+    # "up to N GW" promises no floor: the low case runs the same share of the GW as of the $
+    floor_share = np.where(d["up_to"].astype(bool), d["amount_low"] / d["amount_high"], 1.0)
+    d["gw_low"] = np.where(gw.notna(), gw * floor_share, d["amount_low"] / d["usd_per_gw_high"])
     d["gw_high"] = np.where(gw.notna(), gw, d["amount_high"] / d["usd_per_gw_low"])
     announced = pd.to_datetime(d["announced"]).dt.year
     term_start = pd.to_datetime(d["term_start"]).dt.year
