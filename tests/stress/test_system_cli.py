@@ -29,6 +29,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as on a wide terminal, whatever the test runner's terminal is."""
+    from dealweb import clikit
+
+    monkeypatch.setattr(clikit.console, "width", 200)
+
+
 def invoke(*args: str) -> object:
     return runner.invoke(app, list(args), env={"COLUMNS": "200"})
 

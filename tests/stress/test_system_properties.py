@@ -23,6 +23,11 @@ KINDS = ["cloud_commitment", "hardware_purchase", "compute_capacity", "loan",
          "equity_investment"]
 
 
+def billions(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """Amounts in $B to the nearest $1M (no subnormal floats: they are not money)."""
+    return st.floats(lo, hi).map(lambda x: round(x, 3) * B)
+
+
 @st.composite
 def networks(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     n = draw(st.integers(2, 6))
@@ -33,7 +38,7 @@ def networks(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     for k in range(draw(st.integers(1, 10))):
         payer = draw(st.integers(0, n - 1))
         payee = (payer + draw(st.integers(1, n - 1))) % n
-        high = draw(st.floats(0.1, 100.0)) * B
+        high = draw(billions(0.1, 100.0))
         up_to = draw(st.booleans())
         rows.append({
             "id": f"d{k}", "payer_id": ids[payer], "payee_id": ids[payee],
@@ -49,9 +54,9 @@ def networks(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
             "stake_pct": float("nan"),
         })
     sheets = {
-        cid: {"revenue": draw(st.floats(0, 50)) * B, "cash": draw(st.floats(0, 30)) * B,
-              "debt": draw(st.floats(0, 20)) * B, "equity_value": draw(st.floats(1, 500)) * B,
-              "cash_margin": draw(st.floats(0, 1))}
+        cid: {"revenue": draw(billions(0, 50)), "cash": draw(billions(0, 30)),
+              "debt": draw(billions(0, 20)), "equity_value": draw(billions(1, 500)),
+              "cash_margin": draw(st.floats(0, 1).map(lambda x: round(x, 3)))}
         for cid in ids
     }
     return companies, pd.DataFrame(rows), sheets
