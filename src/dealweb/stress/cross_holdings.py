@@ -74,6 +74,7 @@ def clearing(liabilities, cross_holdings, external_assets, *, max_sweeps: int = 
         debt_payments=stack("p"),
         equity_values=stack("v"),
         firm_values=stack("a"),
+        total_obligations=net.pbar,
         defaulted=stack("d"),
         residual=max(r["residual"] for r in results),
         iterations=max(r["sweeps"] for r in results),

@@ -146,6 +146,8 @@ class CrossHoldingResult:
         Market value of each company's equity at the fixed point (``>= 0``, limited liability).
     firm_values:
         Total asset value ``external + debt received + equity stakes held``.
+    total_obligations:
+        ``pbar``: total debt each company owes, shape ``(n,)``.
     defaulted:
         ``True`` where the company's assets do not cover its debt.
     residual:
@@ -157,6 +159,7 @@ class CrossHoldingResult:
     debt_payments: np.ndarray
     equity_values: np.ndarray
     firm_values: np.ndarray
+    total_obligations: np.ndarray
     defaulted: np.ndarray
     residual: float
     iterations: int
