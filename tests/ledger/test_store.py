@@ -241,3 +241,9 @@ def test_public_entry_points() -> None:
     with dealweb.open("sqlite://") as ledger:  # in-memory works too
         assert isinstance(ledger, Ledger) and ledger.companies() == []
     assert open_ledger("sqlite://").counts()["deals"] == 0
+
+
+def test_new_company_id_may_not_shadow_another_company_name(ledger: Ledger) -> None:
+    with pytest.raises(FieldError, match="field 'id'.*microsoft"):
+        ledger.upsert_company(Company(id="msft", name="Some other MSFT"))
+    assert ledger.company("msft").id == "microsoft"

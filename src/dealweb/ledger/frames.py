@@ -71,9 +71,7 @@ def deal_amounts(
     low = frame["amount_usd_low"].astype(float)
     high = frame["amount_usd_high"].astype(float)
     up_to = frame["up_to"].astype(bool)
-    low_filled = np.where(
-        low.notna(), low, np.where(up_to, up_to_floor * high, high)
-    )
+    low_filled = np.where(low.notna(), low, np.where(up_to, up_to_floor * high, high))
     high_filled = np.where(high.notna(), high, low)
     low_s = pd.Series(low_filled, index=frame.index, dtype=float)
     high_s = pd.Series(high_filled, index=frame.index, dtype=float)

@@ -576,19 +576,23 @@ def import_files(
     report = ImportReport()
     reason = reason or "import " + ", ".join(Path(p).name for p in paths)
     # transient: the bar disappears when done; disabled unless asked (CLI: stderr is a TTY)
-    with Progress(transient=True, disable=not progress) as bar:
+    # One transaction for reading and writing: names resolve against one consistent state.
+    # Validation writes nothing, so a bad record leaves the database untouched.
+    with Progress(transient=True, disable=not progress) as bar, ledger.transaction():
         task = bar.add_task("validating", total=2 * len(records))
         companies, deals = _validate(ledger, records, lambda: bar.advance(task))
         bar.update(task, description="writing")
-        with ledger.transaction():
-            for rec, company in companies:
-                action = _write(rec, lambda c=company: ledger.upsert_company(c, reason=reason))
-                report.companies[action] = report.companies.get(action, 0) + 1
-                bar.advance(task)
-            for rec, deal in deals:
-                action = _write(rec, lambda d=deal: ledger.upsert_deal(d, reason=reason))
-                report.deals[action] = report.deals.get(action, 0) + 1
-                bar.advance(task)
+        # load the stored versions in bulk (kept referenced while writing)
+        stored = ledger.preload([c.id for _, c in companies], [d.id for _, d in deals])
+        for rec, company in companies:
+            action = _write(rec, lambda c=company: ledger.upsert_company(c, reason=reason))
+            report.companies[action] = report.companies.get(action, 0) + 1
+            bar.advance(task)
+        for rec, deal in deals:
+            action = _write(rec, lambda d=deal: ledger.upsert_deal(d, reason=reason))
+            report.deals[action] = report.deals.get(action, 0) + 1
+            bar.advance(task)
+        del stored
     return report
 
 

@@ -568,6 +568,26 @@ class Ledger:
         ]
         return pd.DataFrame(rows, columns=FIGURE_COLUMNS).astype({"value_usd": "float64"})
 
+    def preload(self, company_ids: Iterable[str], deal_ids: Iterable[str]) -> list[object]:
+        """Load these companies and deals (with their children) into the current transaction
+        in a few queries, so that upserting them one by one does not query each. Keep the
+        returned list alive while writing (the session only holds weak references)."""
+        rows: list[object] = []
+        with self._session() as s:
+            for model, ids, opts in (
+                (CompanyRow, list(company_ids), (CompanyRow.aliases, CompanyRow.figures)),
+                (DealRow, list(deal_ids), (DealRow.sources, DealRow.tags)),
+            ):
+                for start in range(0, len(ids), 500):  # stay under SQLite's parameter limit
+                    chunk = ids[start : start + 500]
+                    stmt = (
+                        sa.select(model)
+                        .where(model.id.in_(chunk))
+                        .options(*(selectinload(o) for o in opts))
+                    )
+                    rows += list(s.scalars(stmt))
+        return rows
+
     # ---- ledger facts
     def get_meta(self, key: str) -> str | None:
         with self._session() as s:
@@ -856,7 +876,8 @@ def _unknown_company_message(s: Session, key: str) -> str:
 
 def _check_company_names(s: Session, company: Company) -> None:
     """An id, name or alias must point to one company only, or lookups would be ambiguous."""
-    keys = [("name", company.name)] + [("aliases", a) for a in company.aliases]
+    keys = [("id", company.id), ("name", company.name)]
+    keys += [("aliases", a) for a in company.aliases]
     seen: set[str] = set()
     for field, value in keys:
         low = value.strip().lower()
