@@ -77,11 +77,17 @@ _CLOUD_WORDS = re.compile(
     r"infrastructure|gpu capacity)\b"
 )
 _POWER_CONTEXT = re.compile(r"\b(comput\w+ (power|capacity)|compute capacity)\b")
-_SUPPLIER_VERB = re.compile(
-    r"\b(provid\w+|suppl(?:y|ies|ied|ying)|deliver\w*|sell\w*|sold|rent\w* out|lease\w* to|"
-    r"giv(?:e|es|ing)|grant\w*|offer\w*|secur\w+ (?:a|an|the)?\s*\S*\s*(?:contract|deal)|"
-    r"land\w*|won|wins)\b"
+# Verbs whose subject is the seller, when they stand between the subject and the amount.
+_SELLER_VERB = re.compile(
+    r"\b(provid(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|sell(?:s|ing)?|sold|"
+    r"rent(?:s|ed|ing)? out|leas(?:e|es|ed|ing) (?:\w+ )?to)\b"
 )
+_REPORTING = re.compile(r"\W*(?:said|says|announced|reported|disclosed|confirmed|told)\b")
+_BUYER_VERB = re.compile(
+    r"\b(buy\w*|bought|purchas\w*|spend\w*|spent|pay\w*|paid|commit\w* to|rent\w*|leas\w*|"
+    r"order\w*)\b"
+)
+_PREPOSITIONS = {"in", "into", "from", "by", "with", "to", "on", "for", "of", "at"}
 _RAISE_VERB = re.compile(r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur\w+|gets|got|obtain\w*|land\w*)\b")
 
 # Context that makes an amount something other than a deal's size.
@@ -372,7 +378,7 @@ class RuleExtractor:
             if family is None and prev is not None:
                 family = prev.family
             family = family or "spend"
-            pair = self._parties(family, parties, clause, anchor, base, prev)
+            pair = self._parties(family, parties, clause, anchor, base, prev, anchors)
             if pair is None:
                 continue
             payer, payee, single = pair
@@ -406,20 +412,40 @@ class RuleExtractor:
         anchor: Money | Power,
         base: int,
         prev: _Found | None,
+        anchors: list[Money | Power] | None = None,
     ) -> tuple[str, str, bool] | None:
-        subject_group = _subject_group(parties, clause, None)
+        subject_group = lead_group = _subject_group(parties, clause, None)
         anchor_abs = base + anchor.start
         subject = parties[0]
-        # "OpenAI's reported $300 billion contract with Oracle": the owner of the amount pays
-        # (or invests); it need not be the first company of the clause.
+        # "OpenAI's reported $300 billion contract with Oracle" (owner of the amount), and
+        # "Microsoft is investing $5 billion and Nvidia $10 billion" (gapped verb): the company
+        # right before the amount is its subject, not the clause's first company.
         owner = [
             m for m in clause.mentions
-            if m.label == "ORG" and m.possessive and 0 <= anchor_abs - m.end <= 20
+            if m.label == "ORG" and not m.non_party and (
+                (m.possessive and 0 <= anchor_abs - m.end <= 20)
+                or (0 <= anchor_abs - m.end <= 2 and m.prev not in _PREPOSITIONS)
+                or (0 <= anchor_abs - m.end <= 12 and m is not parties[0]
+                    and re.fullmatch(r"\s*(?:up to|as much as|about|nearly)\s*",
+                                     clause.text[m.end - base : anchor.start]))
+            )
         ]  # fmt: skip
         if owner:
             subject = owner[-1]
             subject_group = [subject]
+        elif _REPORTING.match(clause.text[subject.end - base :]):
+            # "CoreWeave said Nvidia is obligated to purchase …": the reported clause's subject
+            reported = [p for p in parties[1:] if p.start < anchor_abs
+                        and p.prev not in _PREPOSITIONS]  # fmt: skip
+            if reported:
+                subject = reported[0]
+                subject_group = [subject]
         others = [p for p in parties if p.cid != subject.cid]
+        # A company after a later amount belongs to that amount ("$20 billion, including up
+        # to $2 billion from Nvidia": Nvidia is not the source of the $20 billion).
+        later = [base + a.start for a in (anchors or []) if a.start > anchor.start]
+        if later:
+            others = [p for p in others if not (p.prev in {"from", "by"} and p.start > later[0])]
         if len(others) > 1:
             plain = [p for p in others if not p.possessive]
             others = plain or others
@@ -439,6 +465,7 @@ class RuleExtractor:
             return None  # a list of counterparties: an aggregate, not one deal
         by_prep = {p.prev: p for p in others}
         single = len(subject_group) <= 1
+        ahead = low[max(0, subject.end - base) : max(0, anchor.start)]  # subject → amount
         if family == "equity":
             if "in" in by_prep or "into" in by_prep:
                 payee = by_prep.get("in") or by_prep["into"]
@@ -447,13 +474,28 @@ class RuleExtractor:
                 if prep in by_prep:
                     return by_prep[prep].cid, subject.cid, single
             other = _nearest_after(others, anchor_abs)
+            if len(lead_group) > 1 and any(m.cid == other.cid for m in lead_group):
+                return None  # "OpenAI, SoftBank and Oracle plan to invest $500B": in what?
             if _RAISE_VERB.search(low[: max(0, anchor.start)]):
                 return other.cid, subject.cid, single
             return subject.cid, other.cid, single
         # spending deals: who sells?
+        if len(subject_group) > 2 and all(any(m.cid == o.cid for m in subject_group)
+                                          for o in others):  # fmt: skip
+            return None  # a consortium: no single counterparty
         if "from" in by_prep:
-            return subject.cid, by_prep["from"].cid, single
+            seller = by_prep["from"]
+            before = low[: max(0, seller.start - base)]
+            if re.search(r"\b(won|wins|land\w*|secur\w+|receiv\w+|got|gets|obtain\w*)\b", before):
+                return seller.cid, subject.cid, single  # "won a contract from Meta"
+            return subject.cid, seller.cid, single
         other = by_prep.get("with") or by_prep.get("to") or _nearest_after(others, anchor_abs)
+        if other.start < anchor_abs:  # "… with Nebius to provide …": the infinitive is ambiguous
+            ahead = low[max(0, subject.end - base) : max(0, other.start - base)]
+        if _SELLER_VERB.search(ahead):
+            return other.cid, subject.cid, single  # "Nebius will provide … capacity to …"
+        if _BUYER_VERB.search(ahead):
+            return subject.cid, other.cid, single  # "Oracle plans to spend $40B on Nvidia …"
         hardware = bool(_HARDWARE_WORDS.search(low))
         cloud = bool(_CLOUD_WORDS.search(low))
         if self._roles_known:
@@ -463,9 +505,7 @@ class RuleExtractor:
                 return (other.cid, subject.cid, single) if rs > ro else (
                     subject.cid, other.cid, single)  # fmt: skip
         # "IREN signed a contract with Microsoft to provide …": the subject supplies.
-        if _SUPPLIER_VERB.search(low) and not re.search(
-            r"\b(buy\w*|purchas\w*|spend\w*|commit\w* to|rent\w*|leas\w*)\b", low
-        ):
+        if _SELLER_VERB.search(low) and not _BUYER_VERB.search(low):
             return other.cid, subject.cid, single
         return subject.cid, other.cid, single
 
@@ -717,6 +757,9 @@ def _family(low: str, start: int, end: int) -> str | None:
     """Deal family from the cue word nearest the amount at [start, end) of the clause."""
     if _WARRANT_CUE.search(low):
         return "warrant"
+    if re.match(r"\W*(?:worth )?of (?:[\w.&'’-]+ ){1,3}(?:common )?(?:stock|shares|equity)\b",
+                low[end:]):  # fmt: skip
+        return "equity"  # "$5 billion of Intel stock"
     best: tuple[int, str] | None = None
     cues = (("equity", _EQUITY_CUE), ("spend", _SPEND_CUE), ("loan", _LOAN_CUE),
             ("acquisition", _ACQUIRE_CUE))  # fmt: skip
