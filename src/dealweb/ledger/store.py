@@ -228,8 +228,7 @@ class Ledger:
     def resolve_company(self, name: str) -> str | None:
         """Id of the company whose id, display name or alias is ``name`` (case-insensitive)."""
         with self._session() as s:
-            row = _find_company_row(s, name)
-            return row.id if row is not None else None
+            return _company_index(s).get(str(name).strip().lower())
 
     def company(self, key: str) -> Company:
         """The company with id, display name or alias ``key``; KeyError (with hints) if none."""
@@ -369,9 +368,9 @@ class Ledger:
                     raw[field] = None
                     continue
                 key = str(value).strip()
-                row = _find_company_row(s, key)
-                if row is not None:
-                    raw[field] = row.id
+                company_id = _company_index(s).get(key.lower())
+                if company_id is not None:
+                    raw[field] = company_id
                 elif extra_names and key.lower() in extra_names:
                     raw[field] = extra_names[key.lower()]
                 else:
