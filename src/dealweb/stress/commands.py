@@ -158,9 +158,14 @@ def _print_tables(out: dict[str, object]) -> None:
     _show(losses.drop(columns=["company_id"]),
           "Losses over the horizon (unpaid by the company; its credit and equity-stake losses)",
           percent=("loss_to_equity",))
-    years = r.years.groupby("year", as_index=False)[["due_out", "paid", "unpaid"]].sum()
-    years["defaults"] = r.years.groupby("year")["defaulted"].sum().to_numpy()
-    _show(years, "Year by year (whole network)")
+    if r.years.empty:
+        console.print(f"{sc.model} is a single-period model: the {sc.horizon}-year horizon is "
+                      "one period (all obligations due and revenue earned in it).",
+                      highlight=False)
+    else:
+        years = r.years.groupby("year", as_index=False)[["due_out", "paid", "unpaid"]].sum()
+        years["defaults"] = r.years.groupby("year")["defaulted"].sum().to_numpy()
+        _show(years, "Year by year (whole network)")
     if not r.defaults_used.empty:
         used = "; ".join(f"{n} ({d})" for n, d in zip(r.defaults_used["name"],
                                                        r.defaults_used["defaults_used"],

@@ -40,7 +40,14 @@ import numpy as np
 import pandas as pd
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dealweb.stress.multiyear import StressSystem, clear_years, equity_losses, prepare
+from dealweb.stress.multiyear import (
+    CLEARING_MODELS,
+    StressSystem,
+    clear_years,
+    equity_losses,
+    network_outcome,
+    prepare,
+)
 from dealweb.stress.scenario import Scenario
 
 #: Nodes per batched clearing (runs x (companies + 1)): large enough to amortise Python
@@ -154,12 +161,20 @@ def monte_carlo(
         task = bar.add_task("clearing", total=int(np.ceil(runs / batch)) * t_count)
         for start in range(0, runs, batch):
             sl = slice(start, min(runs, start + batch))
-            out = clear_years(system, amounts[sl], revenue_paths(system, growth[sl]),
-                              on_year=lambda: bar.advance(task), method=METHOD)
-            first_default[sl] = out.first_default
-            credit = (out.due_in - out.received).sum(axis=2)
-            loss[sl] = credit + equity_losses(system, out.first_default)
-            unpaid[sl] = out.unpaid.sum(axis=2)
+            if system.scenario.model in CLEARING_MODELS:
+                out = clear_years(system, amounts[sl], revenue_paths(system, growth[sl]),
+                                  on_year=lambda: bar.advance(task), method=METHOD)
+                first_default[sl] = out.first_default
+                credit = (out.due_in - out.received).sum(axis=2)
+                loss[sl] = credit + equity_losses(system, out.first_default)
+                unpaid[sl] = out.unpaid.sum(axis=2)
+            else:  # single-period model on horizon totals
+                net = network_outcome(system, amounts[sl],
+                                      revenue_paths(system, growth[sl], shocked=False))
+                first_default[sl] = net.first_default
+                loss[sl] = net.loss
+                unpaid[sl] = np.nan_to_num(net.unpaid)
+                bar.advance(task, t_count)
     return summarise(system, first_default, loss, unpaid, runs=runs, seed=seed, level=level)
 
 

@@ -50,6 +50,8 @@ from dealweb.stress.balance_sheets import build_balance_sheets, defaults_report
 from dealweb.stress.obligations import ObligationSet, build_obligations
 from dealweb.stress.scenario import Scenario
 
+#: Models that clear payments year by year; the others run once on horizon totals.
+CLEARING_MODELS = frozenset({"eisenberg-noe", "rogers-veraart"})
 #: Label of the sink node standing for creditors outside the network.
 EXTERNAL = "(external creditors)"
 NEVER = np.iinfo(np.int64).max // 4
@@ -170,8 +172,10 @@ def prepare(
     )
 
 
-def revenue_paths(system: StressSystem, growth: np.ndarray | None = None) -> np.ndarray:
-    """External revenue (runs x companies x years) after growth and shocks.
+def revenue_paths(system: StressSystem, growth: np.ndarray | None = None, *,
+                  shocked: bool = True) -> np.ndarray:
+    """External revenue (runs x companies x years) after growth and (unless ``shocked=False``)
+    the scenario's revenue shocks.
 
     ``growth`` is (runs x companies x years) annual growth; the first year's value is the
     balance-sheet revenue, later years compound growth. Default: the mean growth, one run.
@@ -182,7 +186,8 @@ def revenue_paths(system: StressSystem, growth: np.ndarray | None = None) -> np.
     factors = np.cumprod(1.0 + np.clip(growth, -0.99, None), axis=2) / (
         1.0 + np.clip(growth[:, :, :1], -0.99, None)
     )
-    return system.revenue0[None, :, None] * factors * system.revenue_factor[None]
+    shock = system.revenue_factor[None] if shocked else 1.0
+    return system.revenue0[None, :, None] * factors * shock
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +380,8 @@ class StressResult:
     defaults_used: pd.DataFrame
     skipped_deals: pd.DataFrame
     system: StressSystem = field(repr=False)
-    outcome: YearlyOutcome = field(repr=False)
+    outcome: YearlyOutcome | None = field(repr=False)
+    network: NetworkOutcome | None = field(default=None, repr=False)
 
 
 def _money_list(pairs: list[tuple[str, float]], limit: int = 3) -> str:
@@ -394,6 +400,8 @@ def run_stress(
 ) -> StressResult:
     """Run a scenario once on point amounts and mean revenue paths; return the report frames."""
     system = prepare(deals, companies, figures, scenario)
+    if system.scenario.model not in CLEARING_MODELS:
+        return report_network(system, network_outcome(system))
     outcome = clear_years(system, keep_deals=True)
     return report(system, outcome)
 
@@ -485,3 +493,223 @@ def _merge(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
     for who, v in pairs:
         total[who] = total.get(who, 0.0) + float(v)
     return list(total.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# Single-period network models (DebtRank, Furfine, cross-holdings) on horizon totals
+#
+# These models have no calendar: they take one matrix of claims and one buffer per company. The
+# horizon is collapsed into one period — every obligation due within it, every dollar of revenue
+# earned in it — and the scenario's shocks become the models' inputs:
+#
+# * initial distress (DebtRank) = relative equity loss from the shock: the equity shock plus
+#   the cash lost to revenue shocks (and to lower compute prices, for sellers) over the horizon,
+#   divided by the pre-shock equity value; 1 for a company the scenario makes fail;
+# * claims of i on j = what j owes i over the horizon + i's stake in j at j's equity value, so
+#   a failing investee costs its investors their stake as well;
+# * Furfine: capital = equity after the initial shock, loss given default = 1 - recovery;
+# * cross-holdings (Elsinger 2009): external assets = cash + horizon revenue x cash margin,
+#   liabilities = horizon obligations + outside debt, stakes as the cross-holding matrix.
+
+
+@dataclass
+class NetworkOutcome:
+    """(runs x companies) results of a single-period model, see :func:`network_outcome`."""
+
+    failed: np.ndarray  # bool
+    failure_round: np.ndarray  # int, -1 = survived or not tracked by the model
+    initial_distress: np.ndarray
+    distress: np.ndarray  # relative equity loss in [0, 1] (NaN when the model has none)
+    loss: np.ndarray  # USD: credit and equity-stake losses
+    unpaid: np.ndarray  # USD the company leaves unpaid (NaN when the model has none)
+    claims: np.ndarray  # (runs x companies x companies) claims[s, i, j] of i on j, one run only
+    first_default: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.first_default = np.where(self.failed, 0, -1)  # one period: index 0
+
+
+def _block_diag(data: np.ndarray, rows: np.ndarray, cols: np.ndarray, nodes: int
+                ) -> sp.csr_array:
+    """Block-diagonal sparse matrix of S runs from per-run edge values ``data`` (S x E)."""
+    runs = data.shape[0]
+    off = (np.arange(runs) * nodes)[:, None]
+    return sp.csr_array((data.ravel(), ((off + rows).ravel(), (off + cols).ravel())),
+                        shape=(runs * nodes, runs * nodes))
+
+
+def horizon_inputs(system: StressSystem, amounts: np.ndarray, revenue_base: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+    """Horizon totals per run: obligations per deal, external assets, shock losses, distress."""
+    ob = system.obligations
+    payee = ob.deals["payee"].to_numpy(int)
+    t_count = len(system.years)
+    gone_by_t = system.fail_year[:, None] <= np.arange(t_count)[None, :]  # (n, T)
+    # commitments to a company the scenario makes fail lapse from its failure year
+    live = ob.shares * system.deal_factor * ~gone_by_t[payee]
+    due = amounts * live.sum(axis=1)[None, :]  # (S, D)
+    # what sellers lose to lower compute prices (buyers pay the lower price)
+    price_loss = amounts * (ob.shares * (1.0 - system.deal_factor) * ~gone_by_t[payee]).sum(
+        axis=1)[None, :]
+    n = system.n
+    lost_receipts = np.zeros((amounts.shape[0], n))
+    np.add.at(lost_receipts.T, payee, price_loss.T)
+    shocked = revenue_base * system.revenue_factor[None]
+    revenue_loss = (system.margin[None, :, None] * (revenue_base - shocked)).sum(axis=2)
+    e0 = system.equity_value
+    loss0 = (1.0 - system.equity_factor)[None, :] * e0[None, :] + revenue_loss + lost_receipts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h0 = np.where(e0 > 0, loss0 / e0, (loss0 > 0).astype(float))
+    failed0 = np.broadcast_to(system.fail_year < NEVER, h0.shape)
+    h0 = np.where(failed0, 1.0, np.clip(h0, 0.0, 1.0))
+    assets = system.cash0[None, :] + (system.margin[None, :, None] * shocked).sum(axis=2)
+    return {"due": due, "h0": h0, "failed0": failed0 | (h0 >= 1.0), "assets": assets,
+            "debt": system.debt_service.sum(axis=1)}
+
+
+def network_outcome(system: StressSystem, amounts: np.ndarray | None = None,
+                    revenue_base: np.ndarray | None = None) -> NetworkOutcome:
+    """Run the scenario's single-period model for S runs at once (block-diagonal batch).
+
+    ``amounts`` (S x deals) and ``revenue_base`` (S x companies x years, before shocks) default
+    to the point amounts and the mean revenue path.
+    """
+    ob = system.obligations
+    point = ob.deals["amount"].to_numpy(float)
+    amounts = point[None, :] if amounts is None else np.atleast_2d(amounts)
+    revenue_base = revenue_paths(system, shocked=False) if revenue_base is None else revenue_base
+    runs, n = amounts.shape[0], system.n
+    x = horizon_inputs(system, amounts, revenue_base)
+    payer = ob.deals["payer"].to_numpy(int)
+    payee = ob.deals["payee"].to_numpy(int)
+    holdings = sp.coo_array(ob.holdings)
+    e0 = system.equity_value
+    # claims of i on j: j's obligations to i, and i's stake in j at j's equity value
+    c_rows = np.concatenate([payee, holdings.row])
+    c_cols = np.concatenate([payer, holdings.col])
+    stake_value = np.broadcast_to(holdings.data * e0[holdings.col], (runs, holdings.nnz))
+    c_data = np.concatenate([x["due"], stake_value], axis=1)
+    claims = _block_diag(c_data, c_rows, c_cols, n)
+    claims.sum_duplicates()
+    model, params = system.scenario.model, system.scenario.model_parameters()
+    nan = np.full((runs, n), np.nan)
+    due_out = np.zeros((runs, n))
+    np.add.at(due_out.T, payer, x["due"].T)
+
+    if model == "debtrank":
+        from dealweb.stress import debtrank
+
+        equity = np.tile(e0, runs)
+        res = debtrank.debtrank(claims.copy(), equity, x["h0"].ravel())
+        h = np.asarray(res.distress).reshape(runs, n)
+        failed = h >= 1.0 - 1e-12
+        rounds = np.full((runs, n), -1)
+        loss, distress, unpaid = h * e0[None, :], h, nan
+    elif model == "furfine":
+        from dealweb.stress import furfine
+
+        capital = np.maximum(e0[None, :] * (1.0 - x["h0"]), 0.0)
+        res = furfine.sequential_defaults(
+            claims.T.tocsr(), capital.ravel(), x["failed0"].ravel(),
+            loss_given_default=1.0 - params.get("recovery", 0.0))
+        failed = np.asarray(res.failed).reshape(runs, n)
+        rounds = np.asarray(res.failure_round).reshape(runs, n)
+        loss = np.asarray(res.losses).reshape(runs, n) + x["h0"] * e0[None, :]
+        distress = np.clip(loss / np.where(e0 > 0, e0, np.inf)[None, :], 0.0, 1.0)
+        unpaid = np.where(failed, due_out * (1.0 - params.get("recovery", 0.0)), 0.0)
+    elif model == "cross-holdings":
+        from dealweb.stress import cross_holdings
+
+        nodes = n + 1  # + external creditors
+        gone = np.broadcast_to(system.fail_year < NEVER, (runs, n))
+        l_rows = np.concatenate([payer, np.arange(n)])
+        l_cols = np.concatenate([payee, np.full(n, n)])
+        l_due = np.concatenate([x["due"], np.broadcast_to(x["debt"], (runs, n))], axis=1)
+        pays = ~np.concatenate([gone[:, payer], gone], axis=1)  # a failed company pays nothing
+        liabilities = _block_diag(l_due * pays, l_rows, l_cols, nodes)
+        owned = np.asarray(ob.holdings.sum(axis=0)).ravel()
+        # the model needs outside shareholders: cap the network's share of a company at 99.9 %
+        theta = sp.coo_array(ob.holdings @ sp.diags(np.where(owned > 0.999, 0.999 / np.maximum(
+            owned, 1e-300), 1.0)))
+        t_data = np.broadcast_to(theta.data, (runs, theta.nnz))
+        theta_b = _block_diag(t_data, theta.row, theta.col, nodes)
+        assets = np.concatenate([np.where(gone, 0.0, x["assets"]), np.zeros((runs, 1))], axis=1)
+        pbar = np.asarray(liabilities.sum(axis=1)).reshape(runs, nodes)
+        # copies: the model may canonicalise (prune) the matrices it is given in place
+        res = cross_holdings.clearing(liabilities.copy(), theta_b.copy(), assets.ravel())
+        p = np.asarray(res.debt_payments).reshape(runs, nodes)
+        failed = np.asarray(res.defaulted).reshape(runs, nodes)[:, :n] | gone
+        rounds = np.where(gone, 0, -1)
+        ratio = np.divide(p, pbar, out=np.ones_like(p), where=pbar > 0)
+        paid_edges = l_due * pays * ratio[:, l_rows]
+        received = np.zeros((runs, nodes))
+        np.add.at(received.T, l_cols, paid_edges.T)
+        due_in = np.zeros((runs, nodes))
+        np.add.at(due_in.T, l_cols, (l_due * ~np.concatenate(
+            [gone[:, payee], np.zeros((runs, n), bool)], axis=1)).T)
+        loss = (due_in - received)[:, :n]
+        unpaid = np.concatenate([due_out, np.zeros((runs, 0))], axis=1) + x["debt"][None, :] - (
+            p[:, :n])
+        unpaid = np.maximum(unpaid, 0.0)
+        distress = nan
+    else:
+        raise ValueError(f"unknown model {model!r}")
+    keep = claims if runs == 1 else None
+    dense = (np.asarray(keep.toarray())[None] if keep is not None else np.zeros((0, n, n)))
+    return NetworkOutcome(failed=np.asarray(failed, bool), failure_round=np.asarray(rounds),
+                          initial_distress=x["h0"], distress=distress, loss=loss, unpaid=unpaid,
+                          claims=dense)
+
+
+def report_network(system: StressSystem, out: NetworkOutcome) -> StressResult:
+    """DataFrames of a single-run single-period model (same frames as :func:`report`).
+
+    In the cascade, ``year`` is the whole horizon, ``due_usd``/``unpaid_to`` list the *claims*
+    others hold on the failed company (obligations and stakes) and ``missed_receipts_from`` its
+    claims on other failed companies; ``round`` is -1 where the model does not order failures.
+    """
+    names = system.names
+    period = f"{system.years[0]}-{system.years[-1]}"
+    claims = out.claims[0]
+    rows = []
+    for i in np.nonzero(out.failed[0])[0]:
+        failed_debtors = [(names[j], claims[i, j]) for j in np.nonzero(out.failed[0])[0]
+                          if j != i and claims[i, j] > 0]
+        owed = [(names[k], claims[k, i]) for k in range(system.n) if claims[k, i] > 0]
+        initial = out.initial_distress[0, i] >= 1.0
+        rows.append({
+            "company_id": system.companies[i], "company": names[i], "year": period,
+            "round": int(out.failure_round[0, i]),
+            "cause": ("fails (scenario)" if system.fail_year[i] < NEVER else
+                      "initial shock exceeds equity" if initial else "losses on claims"),
+            "due_usd": float(sum(v for _, v in owed)),
+            "unpaid_usd": float(out.unpaid[0, i]), "unpaid_total_usd": float(out.unpaid[0, i]),
+            "unpaid_to": _money_list(owed),
+            "missed_receipts_from": _money_list(failed_debtors),
+        })
+    cascade = pd.DataFrame(rows, columns=[
+        "company_id", "company", "year", "round", "cause", "due_usd", "unpaid_usd",
+        "unpaid_total_usd", "unpaid_to", "missed_receipts_from"])
+    # rounds where the model has them (Furfine), failures it does not order (-1) last
+    order = cascade["round"].where(cascade["round"] >= 0, np.iinfo(np.int64).max)
+    cascade = cascade.iloc[np.lexsort((-cascade["due_usd"].to_numpy(float), order.to_numpy()))]
+    cascade = cascade.reset_index(drop=True)
+    losses = pd.DataFrame({
+        "company_id": system.companies, "company": names, "defaulted": out.failed[0],
+        "unpaid_usd": out.unpaid[0], "initial_distress": out.initial_distress[0],
+        "distress": out.distress[0], "loss_usd": out.loss[0],
+        "equity_value_usd": system.equity_value,
+    })
+    losses["loss_to_equity"] = losses["loss_usd"] / losses["equity_value_usd"].where(
+        losses["equity_value_usd"] > 0)
+    losses = losses.sort_values("loss_usd", ascending=False, ignore_index=True)
+    empty_years = pd.DataFrame(columns=["year", "company_id", "company", "external_assets",
+                                        "due_in", "received", "due_out", "paid", "unpaid",
+                                        "cash_end", "default_costs", "defaulted"])
+    return StressResult(
+        scenario=system.scenario, cascade=cascade, years=empty_years, losses=losses,
+        unpaid=pd.DataFrame(columns=["deal_id", "payer", "payee", "year", "due_usd", "paid_usd",
+                                     "unpaid_usd"]),
+        balance_sheets=system.sheets.reset_index(), defaults_used=defaults_report(system.sheets),
+        skipped_deals=system.obligations.skipped, system=system, outcome=None, network=out,
+    )
