@@ -77,7 +77,7 @@ def test_skipped_deals_carry_a_reason() -> None:
     assert reasons == {
         "w": "kind is not a payment commitment", "n": "no single counterparty",
         "x": "no dollar amount", "t": "status not counted", "o": "party not in the company set",
-        "done": "kind is not a payment commitment",
+        "done": "completed investment (a holding)",
     }
     assert ob.deals.empty
 

@@ -52,6 +52,7 @@ class Part(enum.StrEnum):
     unpaid = "unpaid"
     balance_sheets = "balance-sheets"
     defaults = "defaults"
+    skipped = "skipped"
     probabilities = "probabilities"
     default_years = "default-years"
     system = "system"
@@ -135,6 +136,7 @@ def _frames(out: dict[str, object]) -> dict[str, pd.DataFrame]:
     frames = {
         "cascade": r.cascade, "losses": r.losses, "years": r.years, "unpaid": r.unpaid,
         "balance-sheets": r.balance_sheets, "defaults": r.defaults_used,
+        "skipped": r.skipped_deals,
     }
     mc = out.get("monte_carlo")
     if mc is not None:
@@ -166,6 +168,11 @@ def _print_tables(out: dict[str, object]) -> None:
         years = r.years.groupby("year", as_index=False)[["due_out", "paid", "unpaid"]].sum()
         years["defaults"] = r.years.groupby("year")["defaulted"].sum().to_numpy()
         _show(years, "Year by year (whole network)")
+    if not r.skipped_deals.empty:
+        counts = r.skipped_deals["reason"].value_counts()
+        text = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        console.print(f"{len(r.skipped_deals)} deals are not payment obligations here ({text}); "
+                      "`--format csv --part skipped` lists them.", highlight=False)
     if not r.defaults_used.empty:
         used = "; ".join(f"{n} ({d})" for n, d in zip(r.defaults_used["name"],
                                                        r.defaults_used["defaults_used"],

@@ -194,6 +194,11 @@ def build_obligations(
     reasons = pd.Series("", index=frame.index, dtype=object)
     in_kinds = is_commitment | (is_funding & funding_commitments)
     reasons[~in_kinds] = "kind is not a payment commitment"
+    investment = kind.isin(INVESTMENT_KINDS)
+    reasons[investment & (frame["status"] == "completed")] = "completed investment (a holding)"
+    reasons[is_funding & ~in_kinds] = "funding commitments are off"
+    reasons[(kind == "acquisition") & (frame["status"] != "completed")] = (
+        "acquisition (a holding)")
     reasons[(reasons == "") & ~frame["status"].isin(statuses)] = "status not counted"
     reasons[(reasons == "") & frame["payee_id"].isna()] = "no single counterparty"
     reasons[(reasons == "") & ~(frame["payer_id"].isin(index) & frame["payee_id"].isin(index))] = (
