@@ -294,6 +294,7 @@ def timeline(
     kinds: str | None = KindsOption,
     usd_per_gw: str | None = GwOption,
     fmt: OutputFormat = FormatOption,
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
 ) -> None:
     """How a measure moved over time, e.g. --measure counterparty-share --company Microsoft
     --counterparty OpenAI --among-role ai_lab."""
@@ -307,7 +308,7 @@ def timeline(
         frame = timeline_frame(
             ledger.deals_frame(), measure, company=company, counterparty=counterparty,
             among_role=among_role, companies=companies, figures=ledger.figures_frame(),
-            start=start, end=as_of, freq=freq.value,
+            start=start, end=as_of, freq=freq.value, progress=not no_progress,
             **_options(amounts, annualize, kinds, usd_per_gw),
         )
     value_fmt = format_usd if measure in ("gross", "roundtrip") else (

@@ -49,6 +49,9 @@ def _row_stats(m: sp.csr_array, names: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per row: total, count, name of largest entry, its share, HHI of shares."""
     total = np.asarray(m.sum(axis=1)).ravel()
     count = np.diff(m.indptr)
+    if m.shape[0] == 0:
+        empty = np.zeros(0)
+        return total, count, np.array([], dtype=object), empty, empty
     safe = np.where(total > 0, total, 1.0)
     rows = np.repeat(np.arange(m.shape[0]), count)
     shares = m.data / safe[rows]

@@ -125,6 +125,7 @@ def timeline(
     start: Any = None,
     end: Any = None,
     freq: str = "year",
+    progress: bool = False,
     **network_options: Any,
 ) -> pd.DataFrame:
     """A measure at yearly or quarterly points: columns ``date``, ``measure``, ``company``,
@@ -146,6 +147,8 @@ def timeline(
     start, end, freq:
         First and last date (default: the year of the first deal to today), ``year`` or
         ``quarter``.
+    progress:
+        Show a progress bar over the dates (only on a terminal).
     network_options:
         Passed to :func:`~dealweb.circularity.network.build_network` (basis, annualize, …).
     """
@@ -169,7 +172,15 @@ def timeline(
             raise ValueError("no deals to draw a timeline from")
         start = str(first.year)
     rows = []
-    for when in time_points(start, end, freq):
+    points = time_points(start, end, freq)
+    if progress:
+        from rich.console import Console
+        from rich.progress import track
+
+        points = track(points, description=f"{measure} over time",
+                       disable=not Console(stderr=True).is_terminal,
+                       console=Console(stderr=True), transient=True)
+    for when in points:
         net = build_network(deals, as_of=when, **network_options)
         if measure in NETWORK_MEASURES:
             value = _network_value(measure)(net) if net.n_edges else float("nan")
