@@ -84,6 +84,7 @@ def test_circularity_compress_concentration_timeline_run(db: str) -> None:
         ["loops", "--as-of", "yesterday"],
         ["loops", "--usd-per-gw", "cheap"],
         ["loops", "--kinds", "gifts"],
+        ["compress", "--status", "done"],
         ["timeline", "--measure", "vibes"],
         ["timeline", "--measure", "hhi-in"],
     ],

@@ -21,6 +21,7 @@ from dealweb.circularity.finn import network_cycling
 from dealweb.circularity.loops import LOOP_COLUMNS, find_loops
 from dealweb.circularity.network import (
     ALL_KINDS,
+    ALL_STATUSES,
     DEFAULT_FLOW_KINDS,
     FlowNetwork,
     build_network,
@@ -71,6 +72,10 @@ KindsOption = typer.Option(
     help=f"Comma-separated deal kinds counted as money flows (default: "
          f"{','.join(sorted(DEFAULT_FLOW_KINDS))}).",
 )
+StatusOption = typer.Option(
+    None, "--status",
+    help="Comma-separated statuses counted (default: all but cancelled).",
+)
 GwOption = typer.Option(
     None, "--usd-per-gw",
     help="Re-price gigawatt-only deals: LOW,HIGH dollars per GW (e.g. 20e9,25e9).",
@@ -102,10 +107,21 @@ def _parse_kinds(text: str | None) -> list[str] | None:
     return kinds
 
 
-def _options(amounts: Amounts, annualize: bool, kinds: str | None, gw: str | None
-             ) -> dict[str, Any]:
+def _parse_statuses(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    statuses = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = sorted(set(statuses) - ALL_STATUSES)
+    if unknown:
+        raise UserError(
+            f"--status: unknown status(es) {unknown}; expected some of {sorted(ALL_STATUSES)}")
+    return statuses
+
+
+def _options(amounts: Amounts, annualize: bool, kinds: str | None, gw: str | None,
+             status: str | None = None) -> dict[str, Any]:
     return {"basis": amounts.value, "annualize": annualize, "kinds": _parse_kinds(kinds),
-            "usd_per_gw": _parse_gw(gw)}
+            "usd_per_gw": _parse_gw(gw), "statuses": _parse_statuses(status)}
 
 
 def _ledger(db: str | None) -> Any:
@@ -138,13 +154,14 @@ def loops(
     annualize: bool = AnnualizeOption,
     kinds: str | None = KindsOption,
     usd_per_gw: str | None = GwOption,
+    status: str | None = StatusOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Money loops (A pays B … pays A) with their deals, ranked by circular amount."""
     with user_errors():
         ledger = _ledger(db)
         net = build_network(ledger.deals_frame(), as_of=as_of,
-                            **_options(amounts, annualize, kinds, usd_per_gw))
+                            **_options(amounts, annualize, kinds, usd_per_gw, status))
         if company is not None:
             company = ledger.company(company).id  # unknown name: the ledger's own message
         if company is not None and company not in set(net.ids):
@@ -179,11 +196,12 @@ def circularity(
     annualize: bool = AnnualizeOption,
     kinds: str | None = KindsOption,
     usd_per_gw: str | None = GwOption,
+    status: str | None = StatusOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Round-tripped revenue per company and the network's Finn cycling index."""
     with user_errors():
-        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw))
+        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw, status))
         cyc = network_cycling(net)
         frame = round_tripped(net, company=company)
     frame.attrs["fci"] = cyc.fci
@@ -211,13 +229,14 @@ def concentration(
     annualize: bool = AnnualizeOption,
     kinds: str | None = KindsOption,
     usd_per_gw: str | None = GwOption,
+    status: str | None = StatusOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Dependence: top-counterparty shares, Herfindahl indices, commitments / revenue."""
     with user_errors():
         ledger = _ledger(db)
         net = build_network(ledger.deals_frame(), as_of=as_of,
-                            **_options(amounts, annualize, kinds, usd_per_gw))
+                            **_options(amounts, annualize, kinds, usd_per_gw, status))
         frame = concentration_frame(net, ledger.figures_frame(), company=company)
     if fmt is OutputFormat.table:
         formatters = _usd_columns(frame, ["inflow", "outflow", "revenue"])
@@ -243,11 +262,12 @@ def compress(
     annualize: bool = AnnualizeOption,
     kinds: str | None = KindsOption,
     usd_per_gw: str | None = GwOption,
+    status: str | None = StatusOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """How much of the announced money is circular, intermediated or net new (compression)."""
     with user_errors():
-        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw))
+        net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw, status))
         summary = compression_summary(net)
         detail = compress_network(net, method.value.replace("-", "_")) if edges else None
     if detail is not None:
@@ -293,6 +313,7 @@ def timeline(
     annualize: bool = AnnualizeOption,
     kinds: str | None = KindsOption,
     usd_per_gw: str | None = GwOption,
+    status: str | None = StatusOption,
     fmt: OutputFormat = FormatOption,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
 ) -> None:
@@ -309,7 +330,7 @@ def timeline(
             ledger.deals_frame(), measure, company=company, counterparty=counterparty,
             among_role=among_role, companies=companies, figures=ledger.figures_frame(),
             start=start, end=as_of, freq=freq.value, progress=not no_progress,
-            **_options(amounts, annualize, kinds, usd_per_gw),
+            **_options(amounts, annualize, kinds, usd_per_gw, status),
         )
     value_fmt = format_usd if measure in ("gross", "roundtrip") else (
         lambda v: "" if v != v else f"{v:.4f}")
