@@ -109,7 +109,13 @@ _AGGREGATE_LEFT = re.compile(
 _DEAL_VALUED = re.compile(
     r"\b(deals?|contracts?|agreements?|pacts?|investments?|transactions?|partnership|"
     r"commitments?|purchases?|acquisitions?|capacity|services|orders?|package)"
-    r"\W+(?:[\w'’-]+\W+){0,2}(valued|worth|value)\b"
+    r"\W+(?:[\w'’.-]+\W+){0,6}(?:(?:is|was|potentially|reportedly|currently|now)\s+)*"
+    r"(valued|worth|value)\b"
+)
+# "OpenAI, valued at", "the startup is valued at", "valuing the company at": a valuation.
+_COMPANY_VALUED = re.compile(
+    r"(\b(?:company|startup|firm|group|maker|lab|business|it|which)\W+"
+    r"(?:(?:is|was|now|currently)\s+)*valued|,\s*valued|\bvaluing)\b[^$€£]*$"
 )
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
@@ -127,6 +133,10 @@ _NON_PARTY_BEFORE = {
     "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
     "versus", "vs", "vs.", "according", "per", "including", "from its dependence on",
 }  # fmt: skip
+_PRODUCT_NOUN = re.compile(
+    r"gpus?|chips?|processors?|accelerators?|superchips?|hardware|graphics|servers?"
+)
+_STOP_BRAND = {"and", "or", "to", "with", "will", "has", "is", "said", "for", "in", "of"}
 _ATTRIBUTIVE = {"backed", "owned", "based", "led", "funded", "supported", "affiliated", "linked"}
 
 _IN_TALKS = re.compile(
@@ -159,6 +169,7 @@ class _Mention:
     tok_end: int
     possessive: bool = False
     non_party: bool = False
+    brand: bool = False  # "Nvidia GPUs": names a product line; a party only if none other
     prev: str = ""  # lower-case word before
 
 
@@ -241,6 +252,7 @@ class RuleExtractor:
         found: list[_Found] = []
         self._context = ()
         pending: tuple[Span, int, str] | None = None
+        last_got: list[_Found] = []
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
                 self._context = ()
@@ -251,11 +263,13 @@ class RuleExtractor:
                     continue
                 got = self._sentence(sent, offset, date)
                 found.extend(got)
-                pair = _deal_pair(sent)
+                pair = self._deal_pair(sent)
+                if not got and found and self._power_supplement(sent, found, last_got):
+                    pair = ()
                 if pending is not None:
                     # "The Redmond-based giant signed a $9.7B contract with IREN. The deal gives
                     # Microsoft access to …": the next sentence names the missing party.
-                    back = _deal_pair(sent, pending[2])
+                    back = self._deal_pair(sent, pending[2])
                     if back:
                         self._context = back
                         found.extend(self._sentence(pending[0], pending[1], date))
@@ -264,7 +278,56 @@ class RuleExtractor:
                     pending = (sent, offset, _single_party_amount(sent))
                 # Only a sentence that names a deal without stating it lends its pair onward.
                 self._context = pair if not got else ()
+                last_got = got
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
+
+    def _deal_pair(self, sent: Span, known: str | None = None) -> tuple[str, ...]:
+        """The two companies of a sentence that speaks of a deal between exactly two companies.
+
+        Brands ("Nvidia GPUs") and non-parties ("Microsoft CEO") do not count. With ``known``,
+        the sentence must name one company other than ``known`` outside a possessive ("at
+        IREN's facility"), which is then paired with ``known``.
+        """
+        ms = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
+        ms = [m for m in ms if not m.non_party and not m.brand]
+        ids = list(dict.fromkeys(m.cid for m in ms))
+        if known is not None:
+            plain = {m.cid for m in ms if m.cid != known and not m.possessive}
+            ids = [known, *plain] if len(plain) == 1 else []
+        if len(ids) == 2 and re.search(
+            r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|"
+            r"arrangement)\b",
+            sent.text.lower(),
+        ):
+            return tuple(ids)
+        return ()
+
+    def _power_supplement(self, sent: Span, found: list[_Found], last: list[_Found]) -> bool:
+        """Attach "The deal could give OpenAI up to 750 megawatts" to the deal just stated.
+
+        A sentence with a power figure, no deal of its own and one company that is a party of
+        the single deal found in the sentence before adds its gigawatts to that deal.
+        """
+        if len(last) != 1 or last[0].cand.gigawatts is not None:
+            return False
+        ids = {e.ent_id_ for e in sent.ents if e.label_ == "ORG"}
+        cand = last[0].cand
+        powers = find_power(sent.text)
+        if len(powers) != 1 or find_money(sent.text) or not ids <= {cand.payer, cand.payee}:
+            return False
+        low = sent.text.lower()
+        if not ids and not re.search(r"\b(deal|agreement|contract|it|pact)\b", low):
+            return False
+        kind = cand.kind
+        if (kind == "hardware_purchase" and _POWER_CONTEXT.search(low)
+                and self.gazetteer.role(cand.payee or "") == "chipmaker"):  # fmt: skip
+            kind = "compute_capacity"
+        new = cand.with_(gigawatts=powers[0].gigawatts, kind=kind)
+        for f in found:
+            if f.cand is cand:
+                f.cand = new
+        last[0] = _Found(new, last[0].single_payer, last[0].family)
+        return True
 
     # --- sentence level -----------------------------------------------------------------------
     def _sentence(self, sent: Span, offset: int, date: dt.date | None) -> list[_Found]:
@@ -330,6 +393,18 @@ class RuleExtractor:
         )  # fmt: skip
         if possessive and nxt2 is not None and nxt2.lower_ in _NON_PARTY_AFTER:
             non_party = True
+        # "hundreds of thousands of Nvidia processors", "Nvidia GB300 GPUs": a brand, not a
+        # party — unless bought "on"/"from" it ("spend $40 billion on Nvidia chips").
+        brand = False
+        if not possessive and prev not in {"on", "from", "for"}:
+            follow = [t.lower_ for t in doc[ent.end : ent.end + 3]]
+            for i, w in enumerate(follow):
+                if _PRODUCT_NOUN.fullmatch(w):
+                    brand = all(
+                        re.fullmatch(r"[a-z]*\d[\w-]*|ai|[a-z]+", x) and x not in _STOP_BRAND
+                        for x in follow[:i]
+                    )
+                    break
         return _Mention(
             cid=ent.ent_id_,
             label=ent.label_,
@@ -339,6 +414,7 @@ class RuleExtractor:
             tok_end=ent.end,
             possessive=possessive,
             non_party=non_party,
+            brand=brand,
             prev=prev,
         )
 
@@ -362,7 +438,9 @@ class RuleExtractor:
         if not monies and not powers:
             return []
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
-        parties = _dedupe(orgs)
+        parties = _dedupe([m for m in orgs if not m.brand])
+        if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
+            parties = _dedupe(orgs)
         if not parties:
             return []
         quote, quote_start, quote_end = _quote(sent.text, s0)
@@ -399,7 +477,9 @@ class RuleExtractor:
             return False
         hit = _NON_DEAL_LEFT.search(left)
         if hit and not (
-            re.match(r"valu|worth", hit.group(1)) and _DEAL_VALUED.search(left[-60:])
+            re.match(r"valu|worth", hit.group(1))
+            and _DEAL_VALUED.search(left[-90:])
+            and not _COMPANY_VALUED.search(left[-40:])
         ):
             return False
         return not _NON_DEAL_RIGHT.search(clause_low[m.end : m.end + 40])
@@ -700,29 +780,6 @@ def _single_party_amount(sent: Span) -> str | None:
     ):
         return ids[0]
     return None
-
-
-def _deal_pair(sent: Span, known: str | None = None) -> tuple[str, ...]:
-    """The two companies of a sentence that speaks of a deal between exactly two companies.
-
-    With ``known``, the sentence must name one company other than ``known`` outside a
-    possessive ("at IREN's facility"), which is then paired with ``known``.
-    """
-    ids = list(dict.fromkeys(e.ent_id_ for e in sent.ents if e.label_ == "ORG"))
-    if known is not None:
-        doc = sent.doc
-        plain = {
-            e.ent_id_ for e in sent.ents
-            if e.label_ == "ORG" and e.ent_id_ != known
-            and not (e.end < len(doc) and doc[e.end].lower_ in {"'s", "’s"})
-        }  # fmt: skip
-        ids = [known, *plain] if len(plain) == 1 else []
-    if len(ids) == 2 and re.search(
-        r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|arrangement)\b",
-        sent.text.lower(),
-    ):
-        return tuple(ids)
-    return ()
 
 
 def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
