@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,27 +32,36 @@ def article(tmp_path: Path, article_text: str) -> Path:
     return p
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    ledger = dealweb.open(url)
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Loaded and company-only ledgers, built once per worker and copied for each test."""
+    d = tmp_path_factory.mktemp("ledgers")
+    full, empty = d / "full.sqlite", d / "empty.sqlite"
+    ledger = dealweb.open(f"sqlite:///{full}")
     load_dataset(ledger)
+    companies = ledger.companies()
     ledger.close()
-    return url
+    ledger = dealweb.open(f"sqlite:///{empty}")
+    for c in companies:
+        ledger.upsert_company(c.model_copy(update={"figures": []}))
+    ledger.close()
+    return {"full": full, "empty": empty}
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path) -> str:
+def db(tmp_path: Path, _templates: dict[str, Path]) -> str:
+    """The shipped dataset (companies and deals)."""
+    target = tmp_path / "ledger.sqlite"
+    shutil.copy(_templates["full"], target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, _templates: dict[str, Path]) -> str:
     """A ledger with the shipped companies but no deals."""
-    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    ledger = dealweb.open(url)
-    src = dealweb.open(f"sqlite:///{tmp_path / 'src.sqlite'}")
-    load_dataset(src)
-    for c in src.companies():
-        ledger.upsert_company(c.model_copy(update={"figures": []}))
-    src.close()
-    ledger.close()
-    return url
+    target = tmp_path / "empty.sqlite"
+    shutil.copy(_templates["empty"], target)
+    return f"sqlite:///{target}"
 
 
 def test_json_output_has_the_scoring_keys(article: Path, db: str) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dealweb.extract.base import Candidate, available, get_extractor
 from dealweb.extract.gazetteer import Gazetteer
@@ -167,3 +171,30 @@ def test_registry_lists_builtin_extractors(fixture_gazetteer) -> None:
     assert get_extractor("rules", fixture_gazetteer).name == "rules"
     with pytest.raises(KeyError, match="unknown extractor"):
         get_extractor("nope", fixture_gazetteer)
+
+
+_WORDS = st.sampled_from(
+    "Microsoft Nvidia Anthropic OpenAI Oracle AWS Azure invest invests in with from to and while "
+    "$5 $38B billion up to as much as between 1 gigawatt GW deal contract valued at revenue "
+    "shares rose respectively , . ; ( ) € 4.3 the chipmaker Claude maker of the creator".split()
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_WORDS, max_size=40).map(" ".join))
+def test_never_crashes_and_evidence_points_into_the_text(text: str) -> None:
+    ex = _shared_extractor()
+    for c in ex.extract(text):
+        assert text[c.start : c.end] == c.quote
+        assert c.payer != c.payee
+        for v in (c.amount_usd_low, c.amount_usd_high):
+            assert v is None or v >= 0
+        if c.amount_usd_low is not None and c.amount_usd_high is not None:
+            assert c.amount_usd_low <= c.amount_usd_high
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_extractor() -> RuleExtractor:
+    from dealweb.extract.gazetteer import shipped_gazetteer
+
+    return RuleExtractor(shipped_gazetteer())

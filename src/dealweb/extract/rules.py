@@ -675,9 +675,7 @@ class RuleExtractor:
         return out
 
     # --- deals without an amount ------------------------------------------------------------
-    def _distribution(
-        self, sent: Span, s0: int, status: str, date: dt.date | None
-    ) -> list[_Found]:
+    def _distribution(self, sent: Span, s0: int, status: str, date: dt.date | None) -> list[_Found]:
         low = sent.text.lower()
         if not _DISTRIBUTION_CUE.search(low):
             return []
@@ -775,8 +773,10 @@ def _single_party_amount(sent: Span) -> str | None:
     """The one company of a sentence that states a deal amount but names no counterpart."""
     ids = list(dict.fromkeys(e.ent_id_ for e in sent.ents if e.label_ == "ORG"))
     low = sent.text.lower()
-    if len(ids) == 1 and _DEAL_WORD.search(low) and re.search(
-        r"[$€£¥₹]\s?\d|\d\s*(?:bn|billion|million|trillion)\b|gigawatt|\bgw\b", low
+    if (
+        len(ids) == 1
+        and _DEAL_WORD.search(low)
+        and re.search(r"[$€£¥₹]\s?\d|\d\s*(?:bn|billion|million|trillion)\b|gigawatt|\bgw\b", low)
     ):
         return ids[0]
     return None
