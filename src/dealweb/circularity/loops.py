@@ -12,11 +12,12 @@ or more companies are searched. Inside a component the search is a depth-first e
 simple paths back to a start node, in the spirit of Johnson (1975, SIAM J. Comput. 4:77-84)
 with the length bound of Gupta & Suzumura (2021, "Finding All Bounded-Length Simple Cycles in
 a Directed Graph", arXiv:2105.10094): a node is only entered when the unweighted distance from
-it back to the start (one bounded BFS per start, ``csgraph.dijkstra(limit=…)``) still fits in
-the length bound. Each cycle is reported once, from its first node in the processing order
-(companies with the largest throughflow first, neighbours by descending amount), so with a cap
-the biggest players' loops are found first. The search stops after ``max_cycles`` loops or
-``max_steps`` search steps and says so (``frame.attrs["capped"]``, ``frame.attrs["note"]``).
+it back to the start (one bounded backward BFS per start, as sparse matrix-vector products)
+still fits in the length bound. Each cycle is reported once, from its first node in the
+processing order (companies with the largest throughflow first, neighbours by descending
+amount), so with a cap the biggest players' loops are found first. The search stops after
+``max_cycles`` loops or ``max_steps`` search steps and says so (``frame.attrs["capped"]``,
+``frame.attrs["note"]``).
 
 Example
 -------
@@ -63,6 +64,22 @@ def _sorted_csr(matrix: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return m.indptr, m.indices[order], m.data[order]
 
 
+def _distances_to(adjacency: sp.csr_array, target: int, depth: int) -> np.ndarray:
+    """Edges needed from every node to reach ``target`` (inf beyond ``depth``): breadth-first
+    search backwards, one sparse matrix-vector product per level."""
+    dist = np.full(adjacency.shape[0], np.inf)
+    dist[target] = 0.0
+    frontier = np.zeros(adjacency.shape[0])
+    frontier[target] = 1.0
+    for level in range(1, depth + 1):
+        reached = (adjacency @ frontier > 0) & np.isinf(dist)
+        if not reached.any():
+            break
+        dist[reached] = level
+        frontier = reached.astype(float)
+    return dist
+
+
 def cycle_search(
     matrix: sp.csr_array,
     *,
@@ -107,7 +124,7 @@ def cycle_search(
     sizes = np.bincount(comp, minlength=comp.max() + 1 if n else 0)
     in_cycle_comp = sizes[comp] > 1 if n else np.zeros(0, bool)
     indptr, indices, _ = _sorted_csr(m)
-    reverse = sp.csr_array(m.T)
+    adjacency = sp.csr_array((np.ones(m.nnz), m.indices, m.indptr), shape=m.shape)
 
     if through is not None:
         starts = [through] if in_cycle_comp[through] else []
@@ -127,8 +144,7 @@ def cycle_search(
     on_path = [False] * n
     for s in starts:
         # Distance from each node back to s (edges), bounded: prunes hopeless branches.
-        dist_arr = csgraph.dijkstra(reverse, directed=True, indices=s, unweighted=True,
-                                    limit=max_length)
+        dist_arr = _distances_to(adjacency, s, max_length - 1)
         same = comp == comp[s]
         allowed_arr = same if through is not None else same & (rank > rank[s])
         # Budget left after reaching a node: max_length - dist (-1 where s is out of reach).
