@@ -101,6 +101,10 @@ _NON_DEAL_LEFT = re.compile(
     r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal)"
     r"\W+(?:[\w'’-]+\W+){0,3}$"
 )
+# "Microsoft would hold a stake of about $135 billion": the value of an existing holding.
+_HOLDING_LEFT = re.compile(
+    r"\b(hold|holds|holding|held|own|owns|owning|owned)\b\W+(?:[\w'’-]+\W+){0,4}$"
+)
 _AGGREGATE_LEFT = re.compile(
     r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
     r"aggregate)\W+(?:[\w'’-]+\W+){0,6}$"
@@ -442,7 +446,15 @@ class RuleExtractor:
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
             parties = _dedupe(orgs)
         if not parties:
-            return []
+            if not self._context or not re.search(r"\b(deal|agreement|contract|pact)\b", low):
+                return []
+            # "Nscale … agreement with Microsoft … The deal, reportedly valued at $14 billion":
+            # both parties come from the sentence before.
+            a, b = self._context
+            parties = [
+                _Mention(a, "ORG", base, base, 0, 0),
+                _Mention(b, "ORG", 1 << 60, 1 << 60, 0, 0),
+            ]
         quote, quote_start, quote_end = _quote(sent.text, s0)
         anchors: list[Money | Power] = list(monies) if monies else list(powers)
         if "respectively" in low and len(monies) >= 2:
@@ -473,7 +485,7 @@ class RuleExtractor:
         left = clause_low[: m.start][-80:]
         if m.hedge and m.hedge in {"estimated", "an estimated"}:
             return False
-        if _AGGREGATE_LEFT.search(left):
+        if _AGGREGATE_LEFT.search(left) or _HOLDING_LEFT.search(left):
             return False
         hit = _NON_DEAL_LEFT.search(left)
         if hit and not (
@@ -497,6 +509,15 @@ class RuleExtractor:
         subject_group = lead_group = _subject_group(parties, clause, None)
         anchor_abs = base + anchor.start
         subject = parties[0]
+        governing = {"in", "into", "to", "with", "from", "on", "for"}
+        if subject.prev in governing:
+            # "… stakes, including a $5 billion investment in Intel": Intel is not the investor;
+            # the investor is unnamed here ("the company").
+            free = [p for p in parties if p.prev not in governing and p.start < anchor_abs]
+            if not free and not self._context:
+                return None
+            if free:
+                subject = free[0]
         # "OpenAI's reported $300 billion contract with Oracle" (owner of the amount), and
         # "Microsoft is investing $5 billion and Nvidia $10 billion" (gapped verb): the company
         # right before the amount is its subject, not the clause's first company.
@@ -524,7 +545,7 @@ class RuleExtractor:
         # A company after a later amount belongs to that amount ("$20 billion, including up
         # to $2 billion from Nvidia": Nvidia is not the source of the $20 billion).
         later = [base + a.start for a in (anchors or []) if a.start > anchor.start]
-        if later:
+        if later and all(m.start > later[0] for m in others if m.prev in {"from", "by"}):
             others = [p for p in others if not (p.prev in {"from", "by"} and p.start > later[0])]
         if len(others) > 1:
             plain = [p for p in others if not p.possessive]
@@ -541,9 +562,22 @@ class RuleExtractor:
                 others = [_Mention(other_id, "ORG", 1 << 60, 1 << 60, 0, 0)]
             else:
                 return None
-        if len(others) >= 3:
+        # Counterparts of this amount come first from its own stretch of text, up to the next
+        # amount ("$100bn in OpenAI and … $5bn investment in Intel"), then after it, then before.
+        nxt = min(later) if later else 1 << 62
+
+        def place(m: _Mention) -> tuple[int, int]:
+            if anchor_abs <= m.start < nxt:
+                return (0, m.start)
+            return (1, m.start) if m.start >= nxt else (2, m.start)
+
+        others.sort(key=place)
+        own = [p for p in others if place(p)[0] == 0]
+        if len(others) >= 3 and len(own) != 1:
             return None  # a list of counterparties: an aggregate, not one deal
-        by_prep = {p.prev: p for p in others}
+        by_prep: dict[str, _Mention] = {}
+        for p in others:
+            by_prep.setdefault(p.prev, p)
         single = len(subject_group) <= 1
         ahead = low[max(0, subject.end - base) : max(0, anchor.start)]  # subject → amount
         if family == "equity":
