@@ -247,3 +247,13 @@ def test_new_company_id_may_not_shadow_another_company_name(ledger: Ledger) -> N
     with pytest.raises(FieldError, match="field 'id'.*microsoft"):
         ledger.upsert_company(Company(id="msft", name="Some other MSFT"))
     assert ledger.company("msft").id == "microsoft"
+
+
+def test_schema_from_a_newer_dealweb_is_refused(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'n.sqlite'}"
+    ledger = dealweb.open(url)
+    with ledger.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    ledger.close()
+    with pytest.raises(ValueError, match="revision '9999'.*upgrade dealweb"):
+        dealweb.open(url)

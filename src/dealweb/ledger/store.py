@@ -99,7 +99,7 @@ def resolve_url(url: str | os.PathLike[str] | None) -> str:
         parsed = make_url(text)
     except sa.exc.ArgumentError as exc:
         raise ValueError(f"not a database URL: {text!r} ({exc})") from None
-    if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
+    if parsed.drivername == "postgresql":
         # The project ships psycopg 3; plain "postgresql://" would ask for psycopg2.
         text = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return text
@@ -118,11 +118,17 @@ def migrate(engine: sa.Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", _migrations_dir())
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    scripts = ScriptDirectory.from_config(cfg)
+    head = scripts.get_current_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head:
         return  # read-only open: do not touch the database file
+    if current is not None and current not in {r.revision for r in scripts.walk_revisions()}:
+        raise ValueError(
+            f"the ledger's schema is at revision {current!r}, which this version of dealweb does "
+            f"not know (newest known: {head!r}); upgrade dealweb to open it"
+        )
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -156,6 +162,9 @@ def open_ledger(url: str | os.PathLike[str] | None = None) -> Ledger:
     except sa.exc.OperationalError as exc:
         engine.dispose()
         raise ValueError(f"cannot open database {parsed.render_as_string()}: {exc.orig}") from None
+    except BaseException:
+        engine.dispose()
+        raise
     return Ledger(engine)
 
 
