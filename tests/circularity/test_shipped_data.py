@@ -65,6 +65,10 @@ def test_loops_as_of_before_the_deals(db: str) -> None:
 def test_circularity_compress_concentration_timeline_run(db: str) -> None:
     circ = run_json("circularity", "--db", db)
     assert 0 < circ[0]["network_fci"] < 1
+    one = run_json("circularity", "--company", "Anthropic", "--db", db)
+    assert [r["company"] for r in one] == ["Anthropic"]
+    assert one[0]["network_fci"] == circ[0]["network_fci"]
+    assert 0 < one[0]["round_tripped"] <= one[0]["inflow"]
     summary = run_json("compress", "--db", db, "--amounts", "high")[0]
     assert summary["announced"] == pytest.approx(
         summary["net_new"] + summary["circular"] + summary["intermediated"])

@@ -17,7 +17,6 @@ import typer
 from dealweb.circularity.compression import compress as compress_network
 from dealweb.circularity.compression import compression_summary
 from dealweb.circularity.concentration import concentration as concentration_frame
-from dealweb.circularity.finn import network_cycling
 from dealweb.circularity.loops import LOOP_COLUMNS, find_loops
 from dealweb.circularity.network import (
     ALL_KINDS,
@@ -202,21 +201,25 @@ def circularity(
     """Round-tripped revenue per company and the network's Finn cycling index."""
     with user_errors():
         net = _network(db, as_of, _options(amounts, annualize, kinds, usd_per_gw, status))
-        cyc = network_cycling(net)
-        frame = round_tripped(net, company=company)
-    frame.attrs["fci"] = cyc.fci
+        frame = round_tripped(net)
+        # Σ round-tripped = Finn's cycled throughflow, so the index needs no second inverse.
+        tst, tst_cycled = float(frame["throughflow"].sum()), float(frame["round_tripped"].sum())
+        fci = tst_cycled / tst if tst > 0 else 0.0
+        if company is not None:
+            frame = frame[frame["company_id"] == net.ids[net.index(company)]]
+    frame.attrs["fci"] = fci
     if fmt is OutputFormat.table:
         formatters = _usd_columns(frame, ["inflow", "outflow", "throughflow", "round_tripped",
                                           "direct", "indirect"])
         formatters["share_of_inflow"] = _pct
         formatters["cycling_efficiency"] = _pct
         emit(frame, fmt, formatters=formatters,
-             title=f"Round-tripped revenue (Finn cycling index {cyc.fci:.4f}; "
-                   f"cycled {format_usd(cyc.tst_cycled)} of {format_usd(cyc.tst)} throughflow)",
+             title=f"Round-tripped revenue (Finn cycling index {fci:.4f}; "
+                   f"cycled {format_usd(tst_cycled)} of {format_usd(tst)} throughflow)",
              columns=["company", "inflow", "outflow", "round_tripped", "direct", "indirect",
                       "share_of_inflow", "cycling_efficiency"])
     else:
-        frame.insert(0, "network_fci", cyc.fci)
+        frame.insert(0, "network_fci", fci)
         emit(frame, fmt)
 
 
