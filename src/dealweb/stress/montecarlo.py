@@ -51,8 +51,11 @@ from dealweb.stress.multiyear import (
 from dealweb.stress.scenario import Scenario
 
 #: Nodes per batched clearing (runs x (companies + 1)): large enough to amortise Python
-#: overhead, small enough that one batch's arrays stay a few MB.
-BATCH_NODES = 60_000
+#: overhead, small enough that one batch's arrays stay in the tens of MB. Measured in
+#: benchmarks/stress_system_bench.py: 60k nodes took 1.7x as long on the shipped data, 1M nodes
+#: used 3x the memory for no gain.
+BATCH_NODES = 250_000
+#: Clearing algorithm: the exact fictitious-default algorithm of the model modules.
 METHOD = "auto"
 
 
