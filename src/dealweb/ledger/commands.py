@@ -86,12 +86,15 @@ def init(
     c = report.counts
     if not report.loaded:
         console.print(
-            f"Ledger {ledger.url} is already initialised ({c['companies']} companies, "
+            f"Ledger {escape(ledger.url)} is already initialised ({c['companies']} companies, "
             f"{c['deals']} deals); use --force to reload the dataset.",
             highlight=False,
+            soft_wrap=True,
         )
         return
-    console.print(f"Loaded {report.imported} into {ledger.url}", highlight=False, soft_wrap=True)
+    console.print(
+        f"Loaded {report.imported} into {escape(ledger.url)}", highlight=False, soft_wrap=True
+    )
 
 
 @app.command("import")
@@ -143,7 +146,7 @@ def export(
             sys.stdout.write(export_text(ledger, fmt or "", what))
             return
         path = export_file(ledger, file, fmt=fmt, what=what)
-    console.print(f"Wrote {path}", highlight=False, soft_wrap=True)
+    console.print(f"Wrote {escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- listing
