@@ -169,3 +169,13 @@ def test_models_without_yearly_clearing_are_refused_clearly() -> None:
         clear_years(system)
     # run_stress sends them to the single-period path instead
     assert run_stress(DEALS, COMPANIES, None, scenario(model="debtrank")).outcome is None
+
+
+def test_losses_beyond_equity_are_flagged() -> None:
+    sheets = {**SHEETS, "cloud": {**SHEETS["cloud"], "equity_value": 20 * B}}
+    r = run_stress(DEALS, COMPANIES, None, scenario(balance_sheets={"overrides": sheets}))
+    losses = r.losses.set_index("company_id")
+    # the cloud is owed 60B by the lab and receives 35B: a 25B loss against 20B of equity
+    assert losses.loc["cloud", "credit_loss_usd"] == pytest.approx(25 * B)
+    assert losses.loc["cloud", "equity_wiped_out"]
+    assert not losses.loc["chip", "equity_wiped_out"]  # 19B against 80B

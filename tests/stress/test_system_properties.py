@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealweb.stress.multiyear import revenue_paths, run_stress
-from dealweb.stress.scenario import Scenario
+from dealweb.stress.scenario import Scenario, load_scenario
 
 B = 1e9
 ROLES = ["ai_lab", "cloud", "chipmaker", "neocloud"]
@@ -149,3 +150,33 @@ def test_no_scenario_equals_shock_free_default_scenario() -> None:
         {"target": "all", "change": 0.0}]}))
     pd.testing.assert_frame_equal(a.years, b.years)
     pd.testing.assert_frame_equal(a.cascade, b.cascade)
+
+
+@pytest.mark.parametrize("name", ["ai-revenue-shortfall", "compute-price-collapse"])
+def test_shipped_scenario_with_zeroed_shocks_is_the_baseline(name: str) -> None:
+    """Shipped scenarios differ from the baseline by their shocks only."""
+    companies = pd.DataFrame({"id": ["lab", "cloud", "chip"], "name": ["Lab", "Cloud", "Chip"],
+                              "role": ["ai_lab", "cloud", "chipmaker"]})
+    rows = [("lab", "cloud", 90.0, "stated"), ("cloud", "chip", 40.0, "gw_estimate"),
+            ("lab", "chip", 30.0, "gw_estimate")]
+    deals = pd.DataFrame([{
+        "id": f"d{k}", "payer_id": a, "payee_id": b, "kind": "hardware_purchase",
+        "amount_usd_low": amt * B, "amount_usd_high": amt * B, "up_to": False,
+        "usd_basis": basis, "status": "announced", "announced": pd.Timestamp("2026-01-01"),
+        "term_start": pd.NaT, "term_years": 4.0, "stake_pct": float("nan")}
+        for k, (a, b, amt, basis) in enumerate(rows)])
+    shocked = load_scenario(name)
+    assert shocked.shocks != load_scenario("baseline").shocks
+    data = shocked.model_dump()
+    for s in data["shocks"]["revenue"] + data["shocks"]["equity"]:
+        s["change"] = 0.0
+    if data["shocks"]["compute_price"]:
+        data["shocks"]["compute_price"]["change"] = 0.0
+    zeroed = Scenario.model_validate({**data, "name": "baseline",
+                                      "description": load_scenario("baseline").description})
+    a = run_stress(deals, companies, None, zeroed)
+    b = run_stress(deals, companies, None, load_scenario("baseline"))
+    pd.testing.assert_frame_equal(a.years, b.years)
+    pd.testing.assert_frame_equal(a.losses, b.losses)
+    pd.testing.assert_frame_equal(a.cascade, b.cascade)
+    assert not run_stress(deals, companies, None, shocked).years.equals(b.years)

@@ -13,6 +13,11 @@ or Rogers & Veraart 2013, Management Science 59(4) with default costs) of that y
   company that defaults ends the year with none (under Rogers-Veraart the part lost to default
   costs is reported as ``default_costs``).
 
+Equity stakes (:mod:`.obligations` holdings) are illiquid: an investor's loss when an investee's
+equity falls or fails is reported (``equity_loss_usd``, and ``equity_wiped_out`` when all losses
+exceed the company's own equity value) but does not reduce the cash it pays with; the
+cross-holdings model feeds equity values back into solvency.
+
 A company that defaults keeps operating in later years (as in a court-supervised restructuring)
 and keeps paying pro rata; its *first* default year and round are reported. This keeps the
 system monotone: a larger shock never yields fewer defaults. A company the scenario makes
@@ -467,6 +472,7 @@ def report(system: StressSystem, outcome: YearlyOutcome) -> StressResult:
     })
     losses["loss_to_equity"] = losses["loss_usd"] / losses["equity_value_usd"].where(
         losses["equity_value_usd"] > 0)
+    losses["equity_wiped_out"] = losses["loss_usd"] >= losses["equity_value_usd"]
     losses = losses.sort_values("loss_usd", ascending=False, ignore_index=True)
 
     d_idx, t_idx = np.nonzero(unpaid_deal > 0.5)
