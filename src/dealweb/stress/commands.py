@@ -76,6 +76,7 @@ _HEADERS = {
     "loss_to_equity": "loss/equity", "default_probability": "P(default)",
     "expected_loss_usd": "exp. loss", "var95_loss_usd": "VaR95 loss", "es95_loss_usd": "ES95 loss",
     "expected_unpaid_usd": "exp. unpaid", "es95_unpaid_usd": "ES95 unpaid", "due_out": "due",
+    "equity_wiped_out": "wiped out", "initial_distress": "initial distress",
 }
 
 
