@@ -52,7 +52,7 @@ from dealweb.extract.quantities import Money, Power, find_money, find_power
 _DEAL_WORD = re.compile(
     r"\b(invest\w*|stakes?|equity|funding|financ\w+|round|back(?:s|ed|ing)?|pour\w*|inject\w*|"
     r"rais(?:e|es|ed|ing)|deals?|agreements?|contracts?|pacts?|partnership|commit\w*|pledg\w*|"
-    r"spend\w*|buy\w*|bought|purchas\w*|acquir\w*|acquisition|leas\w*|rent\w*|warrants?|"
+    r"spend\w*|buy\w*|bought|purchas\w*|acquir\w*|acquisition|leas(?:e|es|ed|ing)\b|rent(?:s|ed|ing|al)?\b|warrants?|"
     r"sign\w*|ink\w*|struck|strikes?|order\w*|suppl\w+|provid\w+|loans?|lend\w*|tie-up|"
     r"arrangement|deploy\w*|expan\w+|extend\w*)\b"
 )
@@ -62,7 +62,7 @@ _EQUITY_CUE = re.compile(
 )
 _SPEND_CUE = re.compile(
     r"\b(spend\w*|buy\w*|bought|purchas\w*|cloud|compute|computing|capacity|services?|"
-    r"contracts?|leas\w*|rent\w*|chips?|gpus?|processors?|accelerators?|tpus?|hardware|"
+    r"contracts?|leas(?:e|es|ed|ing)\b|rent(?:s|ed|ing|al)?\b|chips?|gpus?|processors?|accelerators?|tpus?|hardware|"
     r"data cent\w+|datacent\w+|servers?|infrastructure|deploy\w*|suppl\w+|provid\w+|customer)\b"
 )
 _WARRANT_CUE = re.compile(r"\bwarrants?\b")
@@ -84,15 +84,21 @@ _SELLER_VERB = re.compile(
 )
 _REPORTING = re.compile(r"\W*(?:said|says|announced|reported|disclosed|confirmed|told)\b")
 _BUYER_VERB = re.compile(
-    r"\b(buy\w*|bought|purchas\w*|spend\w*|spent|pay\w*|paid|commit\w* to|rent\w*|leas\w*|"
+    r"\b(buy\w*|bought|purchas\w*|spend\w*|spent|pay\w*|paid|commit\w* to|"
+    r"rent(?:s|ed|ing|al)?\b|leas(?:e|es|ed|ing)\b|"
     r"order\w*)\b"
 )
+_EQUITY_VERB = re.compile(
+    r"\b(invest(?:s|ed|ing)?|back(?:s|ed|ing)|pour(?:s|ed|ing)?|inject(?:s|ed|ing)?|"
+    r"fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|lead(?:s|ing)?|led)\b"
+)
+_INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neocloud": 1, "ai_lab": 0}
 _PREPOSITIONS = {"in", "into", "from", "by", "with", "to", "on", "for", "of", "at"}
 _RAISE_VERB = re.compile(r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur\w+|gets|got|obtain\w*|land\w*)\b")
 
 # Context that makes an amount something other than a deal's size.
 _NON_DEAL_LEFT = re.compile(
-    r"(valuations?|valued|valuing|value of|market value|market cap\w*|capitali[sz]ation|"
+    r"(valuations?|valued|valuing|value of|values?|market value|market cap\w*|capitali[sz]ation|"
     r"revenues?|sales|loss(?:es)?|profits?|net worth|fortune|gdp|capex|capital expenditures?|"
     r"capital spending|spending plans|estimated to cost|to cost|costs?|cost of|price target|"
     r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|ipo|earnings|net income|guidance|"
@@ -104,6 +110,11 @@ _NON_DEAL_LEFT = re.compile(
 # "Microsoft would hold a stake of about $135 billion": the value of an existing holding.
 _HOLDING_LEFT = re.compile(
     r"\b(hold|holds|holding|held|own|owns|owning|owned)\b\W+(?:[\w'’-]+\W+){0,4}$"
+)
+_NEW_LEVEL_LEFT = re.compile(
+    r"\b(doubl|tripl|increas|rais|boost|lift|bring|bringing|brought|grow|grew|expand|take|"
+    r"taking|took|push)\w*\b[^$€£.;]{0,60}\bto\s+(?:about\s+|around\s+|nearly\s+|roughly\s+|"
+    r"more than\s+|over\s+)?$"
 )
 _AGGREGATE_LEFT = re.compile(
     r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
@@ -119,7 +130,8 @@ _DEAL_VALUED = re.compile(
 # "OpenAI, valued at", "the startup is valued at", "valuing the company at": a valuation.
 _COMPANY_VALUED = re.compile(
     r"(\b(?:company|startup|firm|group|maker|lab|business|it|which)\W+"
-    r"(?:(?:is|was|now|currently)\s+)*valued|,\s*valued|\bvaluing)\b[^$€£]*$"
+    r"(?:(?:is|was|now|currently)\s+)*valued|,\s*valued|\bvaluing"
+    r"|\bvalu(?:e|es|ed)\s+(?!at\b)[\w'’.-]+(?:\s+[\w'’.-]+)?\s+at)\b[^$€£]*$"
 )
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
@@ -300,7 +312,7 @@ class RuleExtractor:
             ids = [known, *plain] if len(plain) == 1 else []
         if len(ids) == 2 and re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|"
-            r"arrangement)\b",
+            r"arrangement|relationship|alliance|collaboration|talks|discussions|negotiat\w+)\b",
             sent.text.lower(),
         ):
             return tuple(ids)
@@ -392,6 +404,7 @@ class RuleExtractor:
                 and nxt2.lower_ in _ATTRIBUTIVE)
             or prev in _NON_PARTY_BEFORE
             or "dependence on" in prev2
+            or bool(re.search(r"\b(rivals?|competitors?|competing|challengers?)\b", prev2))
             or "away from" in prev2
             or "such as" in prev2
         )  # fmt: skip
@@ -446,7 +459,9 @@ class RuleExtractor:
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
             parties = _dedupe(orgs)
         if not parties:
-            if not self._context or not re.search(r"\b(deal|agreement|contract|pact)\b", low):
+            if not self._context or not re.search(
+                r"\b(deal|agreement|contract|pact|investment|funding|stake|commitment)\b", low
+            ):
                 return []
             # "Nscale … agreement with Microsoft … The deal, reportedly valued at $14 billion":
             # both parties come from the sentence before.
@@ -486,6 +501,8 @@ class RuleExtractor:
         if m.hedge and m.hedge in {"estimated", "an estimated"}:
             return False
         if _AGGREGATE_LEFT.search(left) or _HOLDING_LEFT.search(left):
+            return False
+        if _NEW_LEVEL_LEFT.search(left[-90:]) and not m.hedge:
             return False
         hit = _NON_DEAL_LEFT.search(left)
         if hit and not (
@@ -587,11 +604,19 @@ class RuleExtractor:
             for prep in ("from", "by"):
                 if prep in by_prep:
                     return by_prep[prep].cid, subject.cid, single
-            other = _nearest_after(others, anchor_abs)
+            between = [p for p in others if subject.end <= p.start < anchor_abs]
+            other = between[0] if between else _nearest_after(others, anchor_abs)
             if len(lead_group) > 1 and any(m.cid == other.cid for m in lead_group):
                 return None  # "OpenAI, SoftBank and Oracle plan to invest $500B": in what?
             if _RAISE_VERB.search(low[: max(0, anchor.start)]):
                 return other.cid, subject.cid, single
+            if self._roles_known and not _EQUITY_VERB.search(ahead):
+                # No verb or preposition says who invests: investors and hyperscalers back
+                # labs and neoclouds, rarely the other way round.
+                rs = _INVESTOR_RANK.get(self.gazetteer.role(subject.cid), 2)
+                ro = _INVESTOR_RANK.get(self.gazetteer.role(other.cid), 2)
+                if ro > rs:
+                    return other.cid, subject.cid, single
             return subject.cid, other.cid, single
         # spending deals: who sells?
         if len(subject_group) > 2 and all(any(m.cid == o.cid for m in subject_group)
@@ -799,7 +824,11 @@ def _worth_parsing(para: str) -> bool:
     return bool(
         re.search(r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|\bgw\b|warrant", low)
         or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
-        or re.search(r"\b(deals?|contracts?|agreements?|pacts?|partnership)\b", low)
+        or re.search(
+            r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
+            r"collaboration|talks|discussions|negotiat\w+)\b",
+            low,
+        )
     )
 
 
@@ -856,11 +885,15 @@ def _family(low: str, start: int, end: int) -> str | None:
             ("acquisition", _ACQUIRE_CUE))  # fmt: skip
     for family, regex in cues:
         for m in regex.finditer(low):
-            d = start - m.end() if m.end() <= start else max(0, m.start() - end)
+            if m.start() < end and m.end() > start:
+                continue  # inside the amount itself ("at least")
+            d = start - m.end() if m.end() <= start else m.start() - end
             if family == "acquisition" and re.search(r"stake|equity|shares", low):
                 continue
             if best is None or d < best[0]:
                 best = (d, family)
+    if best is None and re.match(r"\W*(?:in|into)\s+\w", low[end:]):
+        return "equity"  # "an existing commitment of $2 billion in Anthropic"
     return best[1] if best else None
 
 
