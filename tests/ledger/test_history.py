@@ -116,3 +116,26 @@ def test_company_history_and_unknown_id(ledger: Ledger) -> None:
     assert revs[1].changes == {"ticker": [None, "NVDA"]}
     with pytest.raises(KeyError, match="no deal or company"):
         ledger.history("nothing-here")
+
+
+def test_company_soft_delete_and_restore(ledger: Ledger) -> None:
+    from dealweb.ledger.models import Company
+
+    with pytest.raises(ValueError, match="live deal"):
+        ledger.delete_company("Oracle")
+    ledger.delete_deal("openai-oracle-300b-2025")
+    ledger.delete_company("Oracle", reason="test")
+    assert ledger.resolve_company("oracle") is None
+    assert "oracle" not in [c.id for c in ledger.companies()]
+    # a deal cannot come back naming a deleted company
+    with pytest.raises(FieldError, match="payee.*restore it first"):
+        ledger.restore_deal("openai-oracle-300b-2025")
+    # the deleted company's alias stays reserved (it is restorable)
+    ledger.delete_deal("asml-mistral-2025")
+    ledger.delete_company("mistral")
+    with pytest.raises(FieldError, match="deleted company 'mistral'"):
+        ledger.upsert_company(Company(id="mistral2", name="Mistral 2", aliases=["Mistral"]))
+    restored = ledger.restore_company("oracle")
+    assert restored.id == "oracle" and ledger.company("ORACLE").id == "oracle"
+    assert ledger.restore_deal("openai-oracle-300b-2025").payee == "oracle"
+    assert [r.action for r in ledger.history("oracle")] == ["create", "delete", "restore"]

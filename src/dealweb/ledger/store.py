@@ -277,6 +277,44 @@ class Ledger:
             _add_revision(s, "company", row, action, changes, new, reason, source_url)
             return action
 
+    def delete_company(self, key: str, reason: str | None = None) -> None:
+        """Soft-delete a company that no live deal names (restorable, history kept)."""
+        with self._session() as s:
+            row = _find_company_row(s, key)
+            if row is None:
+                raise KeyError(_unknown_company_message(s, key))
+            stmt = sa.select(DealRow.id).where(
+                DealRow.deleted.is_(False),
+                sa.or_(DealRow.payer_id == row.id, DealRow.payee_id == row.id),
+            )
+            used = list(s.scalars(stmt.order_by(DealRow.id)))
+            if used:
+                shown = ", ".join(used[:5]) + (" …" if len(used) > 5 else "")
+                raise ValueError(
+                    f"company {row.id!r} is payer or payee of {len(used)} live deal(s) ({shown}); "
+                    "delete or re-assign them first"
+                )
+            snap = _snapshot(_company_from_row(row))
+            row.deleted = True
+            s.info.pop("company_index", None)
+            changes = {"deleted": [False, True]}
+            _add_revision(s, "company", row, "delete", changes, snap, reason, None)
+
+    def restore_company(self, company_id: str, reason: str | None = None) -> Company:
+        """Undo :meth:`delete_company` (its names must still be free)."""
+        with self._session() as s:
+            row = s.get(CompanyRow, company_id)
+            if row is None or not row.deleted:
+                state = "is not deleted" if row is not None else "does not exist"
+                raise KeyError(f"company {company_id!r} {state}")
+            company = _company_from_row(row)
+            _check_company_names(s, company)
+            row.deleted = False
+            s.info.pop("company_index", None)
+            changes = {"deleted": [True, False]}
+            _add_revision(s, "company", row, "restore", changes, _snapshot(company), reason, None)
+            return company
+
     # ---- deals: reading
     def deal(self, deal_id: str, include_deleted: bool = False) -> Deal:
         """The deal with id ``deal_id``; KeyError when unknown (or soft-deleted)."""
@@ -493,6 +531,11 @@ class Ledger:
             if not row.deleted:
                 raise ValueError(f"deal {deal_id!r} is not deleted")
             deal = _deal_from_row(row)
+            index = set(_company_index(s).values())
+            for field in ("payer", "payee"):
+                value = getattr(deal, field)
+                if value is not None and value not in index:
+                    raise FieldError(field, value, "a live company (restore it first)", deal_id)
             row.deleted = False
             changes = {"deleted": [True, False]}
             _add_revision(s, "deal", row, "restore", changes, _snapshot(deal), reason, None)
@@ -900,6 +943,13 @@ def _check_company_names(s: Session, company: Company) -> None:
                 f"a name not already used by company {other.id!r} ({other.name})",
                 company.id,
             )
+        if field == "aliases":
+            # the unique alias index also covers soft-deleted companies
+            holder = s.scalar(sa.select(AliasRow.company_id).where(AliasRow.alias_key == low))
+            if holder is not None and holder != company.id:
+                raise FieldError(
+                    field, value, f"an alias not held by deleted company {holder!r}", company.id
+                )
 
 
 def _company_from_row(row: CompanyRow) -> Company:
