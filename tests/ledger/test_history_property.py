@@ -46,8 +46,16 @@ edit = st.one_of(
 def test_history_replays_every_change(ops: list) -> None:
     led = ledger()
     deal_id = f"deal-{next(_IDS)}"
-    led.upsert_deal(Deal(id=deal_id, announced="2025-01-02", payer="a", payee="b", kind="loan",
-                         sources=[{"url": "https://example.com/h"}]))
+    led.upsert_deal(
+        Deal(
+            id=deal_id,
+            announced="2025-01-02",
+            payer="a",
+            payee="b",
+            kind="loan",
+            sources=[{"url": "https://example.com/h"}],
+        )
+    )
     deleted = False
     for op in ops:
         time.sleep(0.001)  # distinct timestamps for as_of
