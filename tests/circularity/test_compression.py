@@ -135,3 +135,19 @@ def test_sparse_large_conservative_runs() -> None:
     res = conservative(m)
     np.testing.assert_allclose(net_positions(res.matrix(n)), net_positions(m), atol=1e-8)
     assert res.gross_after < m.sum()
+
+
+def test_batches_of_components_give_the_same_optimum() -> None:
+    rng = np.random.default_rng(5)
+    blocks = []
+    for _ in range(12):  # twelve separate clusters with loops, chained by one-way deals
+        b = rng.random((6, 6)) * (rng.random((6, 6)) < 0.5)
+        np.fill_diagonal(b, 0)
+        blocks.append(b)
+    m = sp.block_diag(blocks).toarray()
+    for k in range(11):
+        m[6 * k, 6 * (k + 1)] = 1.0
+    one = conservative(m, batch_edges=10**9)
+    many = conservative(m, batch_edges=1)
+    assert many.gross_after == pytest.approx(one.gross_after, rel=1e-9)
+    np.testing.assert_allclose(net_positions(many.matrix(72)), net_positions(m), atol=1e-9)

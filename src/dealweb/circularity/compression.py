@@ -79,8 +79,33 @@ def incidence(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_array:
     return sp.csr_array((vals, (rows, cols)), shape=(n, m))
 
 
-def conservative(matrix: sp.sparray | np.ndarray) -> Compression:
-    """Conservative compression (existing edges only, ``0 <= new <= old``) by LP (HiGHS)."""
+def _solve_batch(edges: np.ndarray, src: np.ndarray, dst: np.ndarray, w: np.ndarray,
+                 x: np.ndarray, n: int) -> None:
+    """Solve the conservative LP on ``edges`` (whole components) and write the result in x."""
+    s, d, wi = src[edges], dst[edges], w[edges]
+    # Work in units of the largest amount so HiGHS tolerances are relative.
+    scale = float(wi.max())
+    a_eq = incidence(s, d, n)
+    used_rows = np.unique(np.concatenate([s, d]))
+    a_eq = sp.csr_array(a_eq[used_rows])
+    res = linprog(
+        c=np.ones(wi.size),
+        A_eq=a_eq,
+        b_eq=a_eq @ (wi / scale),
+        bounds=np.column_stack([np.zeros(wi.size), wi / scale]),
+        method="highs",
+    )
+    if res.status != 0:
+        raise RuntimeError(f"compression LP failed: {res.message}")
+    x[edges] = np.clip(res.x * scale, 0.0, wi)
+
+
+def conservative(matrix: sp.sparray | np.ndarray, *, batch_edges: int = 20_000) -> Compression:
+    """Conservative compression (existing edges only, ``0 <= new <= old``) by LP (HiGHS).
+
+    ``batch_edges``: strongly connected components are solved together until a batch holds
+    this many edges (a larger component is one LP on its own).
+    """
     m = sp.coo_array(sp.csr_array(matrix, dtype=float))
     m.sum_duplicates()
     n = m.shape[0]
@@ -89,24 +114,23 @@ def conservative(matrix: sp.sparray | np.ndarray) -> Compression:
     src, dst, w = src[keep], dst[keep], w[keep]
     x = w.copy()
     _, comp = strong_components(sp.csr_array((w, (src, dst)), shape=(n, n)))
-    inner = comp[src] == comp[dst]  # only these edges can carry a circulation
-    if inner.any():
-        s, d, wi = src[inner], dst[inner], w[inner]
-        # Work in units of the largest amount so HiGHS tolerances are relative.
-        scale = float(wi.max())
-        a_eq = incidence(s, d, n)
-        used_rows = np.unique(np.concatenate([s, d]))
-        a_eq = sp.csr_array(a_eq[used_rows])
-        res = linprog(
-            c=np.ones(wi.size),
-            A_eq=a_eq,
-            b_eq=a_eq @ (wi / scale),
-            bounds=np.column_stack([np.zeros(wi.size), wi / scale]),
-            method="highs",
-        )
-        if res.status != 0:
-            raise RuntimeError(f"compression LP failed: {res.message}")
-        x[inner] = np.clip(res.x * scale, 0.0, wi)
+    inner = np.flatnonzero(comp[src] == comp[dst])  # only these edges can carry a circulation
+    # Components are independent LPs: solve them in batches of whole components, so a web of
+    # many small clusters is many small LPs rather than one big one.
+    order = inner[np.argsort(comp[src[inner]], kind="stable")]
+    comp_of = comp[src[order]]
+    bounds_at = np.flatnonzero(np.diff(comp_of)) + 1
+    groups = np.split(order, bounds_at) if order.size else []
+    batch: list[np.ndarray] = []
+    size = 0
+    for group in groups:
+        batch.append(group)
+        size += group.size
+        if size >= batch_edges:
+            _solve_batch(np.concatenate(batch), src, dst, w, x, n)
+            batch, size = [], 0
+    if batch:
+        _solve_batch(np.concatenate(batch), src, dst, w, x, n)
     keep = x > w.max(initial=0.0) * 1e-12
     return Compression("conservative", float(w.sum()), float(x[keep].sum()),
                        src[keep], dst[keep], x[keep])
