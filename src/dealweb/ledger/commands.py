@@ -535,6 +535,9 @@ def summary(
     if fmt == "json":
         sys.stdout.write(json.dumps(s.as_dict(), indent=2, default=str) + "\n")
         return
+    if s.companies == 0 and s.deals == 0:
+        console.print("The ledger is empty: load the shipped dataset with `dealweb init`.")
+        return
     status = ", ".join(f"{n} {k}" for k, n in s.by_status.items())
     span = f"{s.first} → {s.last}" if s.first else "—"
     lines = [
