@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -30,10 +31,12 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-DB_OPTION_HELP = "SQLAlchemy URL of the ledger (default: $DEALWEB_DB, else SQLite in the user data dir)."
+DB_OPTION_HELP = (
+    "SQLAlchemy URL of the ledger (default: $DEALWEB_DB, else SQLite in the user data dir)."
+)
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -46,7 +49,7 @@ class UserError(Exception):
 
 
 def fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -113,12 +116,12 @@ def emit(
         cells = []
         for col, value in zip(shown.columns, row, strict=True):
             if col in formatters:
-                cells.append(formatters[col](value))
+                cells.append(escape(formatters[col](value)))
             elif value is None or (isinstance(value, float) and value != value):
                 cells.append("")
             elif isinstance(value, float):
                 cells.append(f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}")
             else:
-                cells.append(str(value))
+                cells.append(escape(str(value)))
         table.add_row(*cells)
     console.print(table)
