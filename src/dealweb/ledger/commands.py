@@ -203,7 +203,9 @@ def deals(
             )
         ],
     )
-    cols = ["id", "announced", "payer", "payee", "kind", "amount", "gigawatts", "status"]
+    cols = [
+        "id", "announced", "payer", "payee", "kind", "amount", "gigawatts", "status", "source_url"
+    ]
     emit(shown, fmt, title=f"Deals ({len(frame)})", columns=cols)
 
 
