@@ -198,3 +198,52 @@ def _shared_extractor() -> RuleExtractor:
     from dealweb.extract.gazetteer import shipped_gazetteer
 
     return RuleExtractor(shipped_gazetteer())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deal could value OpenAI at more than $500 billion.",
+        "xAI is raising money, including from Nvidia, to bring its funding round to $20 billion.",
+        "Microsoft would hold a stake of about $135 billion in OpenAI after the deal.",
+        "Oracle's backlog rose to $455 billion after deals with OpenAI and Meta.",
+        "OpenAI will pay Oracle about $60 billion a year for capacity under the deal.",
+    ],
+)
+def test_more_not_deals(extractor, text: str) -> None:
+    assert [c for c in extractor.extract(text) if c.amount_usd_high is not None] == []
+
+
+def test_joint_amount_is_not_split_by_guessing(extractor) -> None:
+    got = keyed(
+        extractor.extract("Nvidia and Microsoft will invest up to $15 billion in Anthropic.")
+    )
+    assert set(got) == {
+        ("nvidia", "anthropic", "equity_investment"),
+        ("microsoft", "anthropic", "equity_investment"),
+    }
+    assert all(c.amount_usd_high is None for c in got.values())
+
+
+def test_round_total_is_not_the_investors_amount(extractor) -> None:
+    (c,) = extractor.extract("Microsoft participated in OpenAI's $6.6 billion funding round.")
+    assert (c.payer, c.payee, c.amount_usd_high) == ("microsoft", "openai", None)
+
+
+def test_amounts_go_to_their_own_counterparts(extractor) -> None:
+    text = (
+        "Nvidia has previously announced deals to invest $100bn in OpenAI and made a $5bn"
+        " investment in Intel."
+    )
+    got = keyed(extractor.extract(text))
+    assert got[("nvidia", "openai", "equity_investment")].amount_usd_high == 100e9
+    assert got[("nvidia", "intel", "equity_investment")].amount_usd_high == 5e9
+
+
+def test_counterpart_from_the_previous_sentence(extractor) -> None:
+    text = (
+        "OpenAI signed one of the largest cloud contracts in history with Oracle. The creator of"
+        " ChatGPT is buying computing power in a five-year contract worth $300 billion."
+    )
+    (c,) = extractor.extract(text)
+    assert (c.payer, c.payee, c.amount_usd_high) == ("openai", "oracle", 300e9)

@@ -405,6 +405,7 @@ class RuleExtractor:
             or prev in _NON_PARTY_BEFORE
             or "dependence on" in prev2
             or bool(re.search(r"\b(rivals?|competitors?|competing|challengers?)\b", prev2))
+            or "participation from" in prev2
             or "away from" in prev2
             or "such as" in prev2
         )  # fmt: skip
@@ -490,8 +491,38 @@ class RuleExtractor:
             kind = self._kind(family, payee, low, anchor)
             cand = self._candidate(payer, payee, kind, anchor, monies, powers, status, date,
                                    quote, quote_start, quote_end)  # fmt: skip
-            if cand is not None:
-                results.append(_Found(cand, single_payer=single, family=family))
+            if cand is None:
+                continue
+            after = low[anchor.end :]
+            if isinstance(anchor, Money) and (
+                re.match(
+                    r"\W*(?:[\w-]+\s+){0,2}(?:funding|financing|investment|equity|series\s+\w+)?"
+                    r"\s*round\b",
+                    after,
+                )
+                or (
+                    re.match(r"\W*in\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}round\b", after)
+                    and _RAISE_VERB.search(low[: anchor.start])
+                )
+            ):
+                # "$13 billion in a round led by …", "OpenAI's $6.6 billion funding round": the
+                # round's total, not what this investor put in.
+                cand = _without_amount(cand)
+            group = _subject_group(parties, clause, None)
+            if (
+                family == "equity"
+                and not single
+                and len(group) > 1
+                and payer in {m.cid for m in group}
+                and payee not in {m.cid for m in group}
+            ):
+                # "Nvidia and Microsoft will invest up to $15 billion in Anthropic": a joint
+                # amount; each investor's share is unknown.
+                for m in group:
+                    share = _without_amount(cand).with_(payer=m.cid)
+                    results.append(_Found(share, single_payer=False, family=family))
+                continue
+            results.append(_Found(cand, single_payer=single, family=family))
         return results
 
     def _is_deal_amount(self, m: Money, clause_low: str) -> bool:
@@ -801,6 +832,19 @@ class RuleExtractor:
 
 
 # --- helpers --------------------------------------------------------------------------------
+def _without_amount(c: Candidate) -> Candidate:
+    """The candidate with its money figures removed (kept in ``amount_stated`` for review)."""
+    return c.with_(
+        currency=None,
+        amount_low=None,
+        amount_high=None,
+        amount_usd_low=None,
+        amount_usd_high=None,
+        up_to=False,
+        notes=(*c.notes, f"amount stated for the whole: {c.amount_stated}"),
+    )
+
+
 def _quote(sentence: str, start: int) -> tuple[str, int, int]:
     """The sentence without surrounding blanks or a dangling opening quote mark, with offsets."""
     left = len(sentence) - len(sentence.lstrip())
@@ -915,9 +959,10 @@ def _amount_close(a: Candidate, b: Candidate, tol: float = 0.10) -> bool:
     return abs(x - y) <= tol * max(x, y)
 
 
-def _evidence_score(c: Candidate, single: bool) -> tuple[int, int]:
+def _evidence_score(c: Candidate, single: bool) -> tuple[int, bool, int]:
     has_amount = c.amount_usd_high is not None or c.amount_usd_low is not None
-    return (2 * has_amount + int(single) + int(c.gigawatts is not None), -len(c.quote))
+    sentence = bool(re.search(r"[.!?][\"'”’)]*$", c.quote))  # prose, not a headline
+    return (2 * has_amount + int(single) + int(c.gigawatts is not None), sentence, -len(c.quote))
 
 
 def merge_candidates(cands: list[Candidate], single: list[bool] | None = None) -> list[Candidate]:
