@@ -130,3 +130,9 @@ def test_shipped_scenarios_exist_validate_and_are_found_by_name() -> None:
 def test_default_scenario_has_no_shock() -> None:
     s = Scenario()
     assert not (s.shocks.revenue or s.shocks.fail or s.shocks.equity or s.shocks.compute_price)
+
+
+def test_failure_outside_the_horizon_is_rejected() -> None:
+    with pytest.raises(ScenarioError, match=r"shocks.fail\[0\].year 2040 is outside the horizon "
+                                            r"2026-2030"):
+        parse_scenario("horizon: 5\nshocks: {fail: [{company: openai, year: 2040}]}")

@@ -158,6 +158,11 @@ class Scenario(_Model):
             if not lo <= value <= hi:
                 raise ValueError(f"parameter {key} of {self.model} must be in [{lo}, {hi}], "
                                  f"got {value}")
+        end = self.start_year + self.horizon - 1
+        for i, f in enumerate(self.shocks.fail):
+            if f.year is not None and not self.start_year <= f.year <= end:
+                raise ValueError(f"shocks.fail[{i}].year {f.year} is outside the horizon "
+                                 f"{self.start_year}-{end}")
         return self
 
     def model_parameters(self) -> dict[str, float]:
