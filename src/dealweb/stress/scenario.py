@@ -234,6 +234,8 @@ def _expected(err: dict[str, Any]) -> str:
               "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "?")
         return f"expected a number {op} {bound}"
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, ")
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected', '?')}"
     return err["msg"][0].lower() + err["msg"][1:] if err["msg"] else kind
@@ -247,7 +249,8 @@ def format_validation_error(exc: ValidationError, source: str, root: yaml.Node |
         line = _line_of(root, loc)
         if line is not None:
             where += f", line {line}"
-        got = "" if err["type"] == "missing" else f", got {err.get('input')!r}"
+        got = "" if err["type"] == "missing" or isinstance(err.get("input"), dict) else (
+            f", got {err.get('input')!r}")
         if err["type"] == "extra_forbidden":
             got = f" {loc[-1]!r}" if loc else ""
             lines.append(f"{where}, {_loc_text(loc[:-1])}: unknown key{got}")
