@@ -41,12 +41,23 @@ def synthetic(n: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     payee = (payer + rng.integers(1, n, m)) % n
     high = rng.lognormal(np.log(5e9), 1.0, m)
     up_to = rng.random(m) < 0.5
-    deals = pd.DataFrame({
-        "id": [f"d{k}" for k in range(m)], "payer_id": ids[payer], "payee_id": ids[payee],
-        "kind": "cloud_commitment", "amount_usd_low": np.where(up_to, np.nan, high * 0.8),
-        "amount_usd_high": high, "up_to": up_to, "usd_basis": "stated", "status": "announced",
-        "announced": pd.Timestamp("2026-01-01"), "term_start": pd.NaT, "term_years": 5.0,
-        "stake_pct": np.nan})
+    deals = pd.DataFrame(
+        {
+            "id": [f"d{k}" for k in range(m)],
+            "payer_id": ids[payer],
+            "payee_id": ids[payee],
+            "kind": "cloud_commitment",
+            "amount_usd_low": np.where(up_to, np.nan, high * 0.8),
+            "amount_usd_high": high,
+            "up_to": up_to,
+            "usd_basis": "stated",
+            "status": "announced",
+            "announced": pd.Timestamp("2026-01-01"),
+            "term_start": pd.NaT,
+            "term_years": 5.0,
+            "stake_pct": np.nan,
+        }
+    )
     return companies, deals
 
 
@@ -69,26 +80,54 @@ def main(argv: list[str]) -> int:
     rows = []
     ledger = dealweb.open("sqlite://")
     load_dataset(ledger)
-    deals, companies, figures = ledger.deals_frame(), ledger.companies_frame(), \
-        ledger.figures_frame()
+    deals, companies, figures = (
+        ledger.deals_frame(),
+        ledger.companies_frame(),
+        ledger.figures_frame(),
+    )
     run_counts = [10_000] if args.quick else [10_000, 100_000]
     for name in shipped_names():
         sc = resolve_companies(load_scenario(name), companies)
         for runs in run_counts:
-            t, mc = timed(lambda sc=sc, runs=runs: monte_carlo(
-                deals, companies, figures, sc, runs=runs, seed=1, progress=False))
-            rows.append(("shipped", name, len(companies), len(deals), runs, t,
-                         float(mc.system_losses["value"][4])))
+            t, mc = timed(
+                lambda sc=sc, runs=runs: monte_carlo(
+                    deals, companies, figures, sc, runs=runs, seed=1, progress=False
+                )
+            )
+            rows.append(
+                (
+                    "shipped",
+                    name,
+                    len(companies),
+                    len(deals),
+                    runs,
+                    t,
+                    float(mc.system_losses["value"][4]),
+                )
+            )
             print(f"shipped {name} runs={runs}: {t:.2f}s", flush=True)
-    sc = Scenario(horizon=5, revenue_growth={"all": 0.1},
-                  uncertainty={"revenue_growth_sd": {"all": 0.3}})
-    for n in ([100] if args.quick else [100, 500]):
+    sc = Scenario(
+        horizon=5, revenue_growth={"all": 0.1}, uncertainty={"revenue_growth_sd": {"all": 0.3}}
+    )
+    for n in [100] if args.quick else [100, 500]:
         comp, dl = synthetic(n)
         for runs in run_counts[:1] if n > 100 else run_counts:
-            t, mc = timed(lambda comp=comp, dl=dl, runs=runs: monte_carlo(
-                dl, comp, None, sc, runs=runs, seed=1, progress=False))
-            rows.append(("synthetic", "growth sd 30%", n, len(dl), runs, t,
-                         float(mc.system_losses["value"][4])))
+            t, mc = timed(
+                lambda comp=comp, dl=dl, runs=runs: monte_carlo(
+                    dl, comp, None, sc, runs=runs, seed=1, progress=False
+                )
+            )
+            rows.append(
+                (
+                    "synthetic",
+                    "growth sd 30%",
+                    n,
+                    len(dl),
+                    runs,
+                    t,
+                    float(mc.system_losses["value"][4]),
+                )
+            )
             print(f"synthetic n={n} runs={runs}: {t:.2f}s", flush=True)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -103,8 +142,10 @@ def main(argv: list[str]) -> int:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for case, name, n, m, runs, t, defaults in rows:
-        lines.append(f"| {case} | {name} | {n} | {m} | {runs:,} | {t:.2f} | "
-                     f"{runs / t:,.0f} | {defaults:.2f} |")
+        lines.append(
+            f"| {case} | {name} | {n} | {m} | {runs:,} | {t:.2f} | "
+            f"{runs / t:,.0f} | {defaults:.2f} |"
+        )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")

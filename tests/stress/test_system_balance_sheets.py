@@ -18,16 +18,19 @@ COMPANIES = pd.DataFrame(
 
 
 def figures(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["company_id", "name", "label", "value_usd", "as_of",
-                                       "period"])
+    return pd.DataFrame(
+        rows, columns=["company_id", "name", "label", "value_usd", "as_of", "period"]
+    )
 
 
 def test_latest_figure_wins_and_quarters_are_annualised() -> None:
-    f = figures([
-        ("cloud", "revenue", None, 100e9, "2024", "FY2024"),
-        ("cloud", "revenue", "revenue_q2_2025", 30e9, "2025-06-30", "2025-Q2"),
-        ("cloud", "cash", None, 10e9, "2025-06-30", None),
-    ])
+    f = figures(
+        [
+            ("cloud", "revenue", None, 100e9, "2024", "FY2024"),
+            ("cloud", "revenue", "revenue_q2_2025", 30e9, "2025-06-30", "2025-Q2"),
+            ("cloud", "cash", None, 10e9, "2025-06-30", None),
+        ]
+    )
     sheets = build_balance_sheets(COMPANIES, f)
     assert sheets.loc["cloud", "revenue"] == pytest.approx(120e9)  # 4 x 30B
     assert sheets.loc["cloud", "revenue_source"] == "figure"
@@ -35,10 +38,12 @@ def test_latest_figure_wins_and_quarters_are_annualised() -> None:
 
 
 def test_later_and_larger_run_rate_replaces_old_annual_revenue() -> None:
-    f = figures([
-        ("lab", "revenue", "revenue_2025", 13e9, "2025", "2025"),
-        ("lab", "ai_revenue_run_rate", None, 25e9, "2026-02", "annualized"),
-    ])
+    f = figures(
+        [
+            ("lab", "revenue", "revenue_2025", 13e9, "2025", "2025"),
+            ("lab", "ai_revenue_run_rate", None, 25e9, "2026-02", "annualized"),
+        ]
+    )
     assert build_balance_sheets(COMPANIES, f).loc["lab", "revenue"] == 25e9
     # an older run rate does not replace a newer annual figure
     f.loc[1, "as_of"] = "2024-12"
@@ -70,8 +75,12 @@ def test_override_of_unknown_company_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("period", "label", "factor"),
-    [("2025-Q3", None, 4.0), ("FY2025", None, 1.0), (None, "revenue_h2_2025", 2.0),
-     ("annualized", "arr_2026_02", 1.0)],
+    [
+        ("2025-Q3", None, 4.0),
+        ("FY2025", None, 1.0),
+        (None, "revenue_h2_2025", 2.0),
+        ("annualized", "arr_2026_02", 1.0),
+    ],
 )
 def test_annualisation(period: str | None, label: str | None, factor: float) -> None:
     assert annualisation_factor(period, label) == factor

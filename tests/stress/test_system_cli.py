@@ -77,8 +77,20 @@ def test_cascade_as_csv_and_json_is_machine_readable(db: str) -> None:
 @needs_ledger
 def test_ten_thousand_runs_print_default_probabilities_in_seconds(db: str) -> None:
     start = time.perf_counter()
-    result = invoke("stress", "ai-revenue-shortfall", "--db", db, "--runs", "10000",
-                    "--seed", "1", "--format", "csv", "--part", "probabilities")
+    result = invoke(
+        "stress",
+        "ai-revenue-shortfall",
+        "--db",
+        db,
+        "--runs",
+        "10000",
+        "--seed",
+        "1",
+        "--format",
+        "csv",
+        "--part",
+        "probabilities",
+    )
     elapsed = time.perf_counter() - start
     assert result.exit_code == 0, result.output
     header, *rows = result.output.strip().splitlines()
@@ -95,8 +107,9 @@ def test_ten_thousand_runs_print_default_probabilities_in_seconds(db: str) -> No
 def test_model_override_and_scenario_file_path(db: str, tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text("extends: baseline\nname: mine\nshocks:\n  fail: [{company: CoreWeave}]\n")
-    result = invoke("stress", str(path), "--db", db, "--model", "rogers-veraart",
-                    "--format", "json")
+    result = invoke(
+        "stress", str(path), "--db", db, "--model", "rogers-veraart", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["scenario"]["model"] == "rogers-veraart"
@@ -110,12 +123,15 @@ def test_model_override_and_scenario_file_path(db: str, tmp_path: Path) -> None:
         ("horizon: 3\nshockz: {}\n", "line 2, (top level): unknown key 'shockz'"),
         ("horizon: three\n", "line 1, horizon"),
         ("horizon: -1\n", "horizon: expected a number >= 1, got -1"),
-        ("shocks:\n  fail: [{company: Nobody Inc}]\n",
-         "shocks.fail[0].company: unknown company 'Nobody Inc'"),
+        (
+            "shocks:\n  fail: [{company: Nobody Inc}]\n",
+            "shocks.fail[0].company: unknown company 'Nobody Inc'",
+        ),
     ],
 )
-def test_bad_scenario_file_exits_2_with_a_clear_message(db: str, tmp_path: Path, text: str,
-                                                        expected: str) -> None:
+def test_bad_scenario_file_exits_2_with_a_clear_message(
+    db: str, tmp_path: Path, text: str, expected: str
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     result = invoke("stress", str(path), "--db", db)

@@ -16,21 +16,41 @@ from dealweb.stress.multiyear import prepare, run_stress
 from dealweb.stress.scenario import Scenario
 
 B = 1e9
-COMPANIES = pd.DataFrame({"id": ["lab", "cloud"], "name": ["Lab", "Cloud"],
-                          "role": ["ai_lab", "cloud"]})
-SHEETS = {"lab": {"revenue": 0.0, "cash": 6 * B, "debt": 0.0, "equity_value": 50 * B,
-                  "cash_margin": 1.0},
-          "cloud": {"revenue": 100 * B, "cash": 10 * B, "debt": 0.0, "equity_value": 500 * B,
-                    "cash_margin": 0.5}}
+COMPANIES = pd.DataFrame(
+    {"id": ["lab", "cloud"], "name": ["Lab", "Cloud"], "role": ["ai_lab", "cloud"]}
+)
+SHEETS = {
+    "lab": {"revenue": 0.0, "cash": 6 * B, "debt": 0.0, "equity_value": 50 * B, "cash_margin": 1.0},
+    "cloud": {
+        "revenue": 100 * B,
+        "cash": 10 * B,
+        "debt": 0.0,
+        "equity_value": 500 * B,
+        "cash_margin": 0.5,
+    },
+}
 
 
 def up_to_deal(cap: float, years: float = 1.0) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "id": "d", "payer_id": "lab", "payee_id": "cloud", "kind": "cloud_commitment",
-        "amount_usd_low": float("nan"), "amount_usd_high": cap, "up_to": True,
-        "usd_basis": "stated", "status": "announced", "announced": pd.Timestamp("2026-01-01"),
-        "term_start": pd.Timestamp("2026-01-01"), "term_years": years,
-        "stake_pct": float("nan")}])
+    return pd.DataFrame(
+        [
+            {
+                "id": "d",
+                "payer_id": "lab",
+                "payee_id": "cloud",
+                "kind": "cloud_commitment",
+                "amount_usd_low": float("nan"),
+                "amount_usd_high": cap,
+                "up_to": True,
+                "usd_basis": "stated",
+                "status": "announced",
+                "announced": pd.Timestamp("2026-01-01"),
+                "term_start": pd.Timestamp("2026-01-01"),
+                "term_years": years,
+                "stake_pct": float("nan"),
+            }
+        ]
+    )
 
 
 def scenario(**kw: object) -> Scenario:
@@ -50,9 +70,15 @@ def test_default_probability_matches_the_analytic_value(floor: float, probabilit
     # The lab has 6B and owes an "up to 12B" amount drawn uniformly from [floor x 12B, 12B]:
     # it defaults when the amount exceeds 6B.
     runs = 4000
-    mc = monte_carlo(up_to_deal(12 * B), COMPANIES, None,
-                     scenario(uncertainty={"up_to_floor": floor}), runs=runs, seed=7,
-                     progress=False)
+    mc = monte_carlo(
+        up_to_deal(12 * B),
+        COMPANIES,
+        None,
+        scenario(uncertainty={"up_to_floor": floor}),
+        runs=runs,
+        seed=7,
+        progress=False,
+    )
     p = mc.companies.set_index("company_id").loc["lab", "default_probability"]
     assert abs(p - probability) < 4 * np.sqrt(probability * (1 - probability) / runs)
     # the cloud's loss is what the lab does not pay: max(0, amount - 6B)
@@ -61,8 +87,11 @@ def test_default_probability_matches_the_analytic_value(floor: float, probabilit
 
 
 def test_seeded_runs_repeat_and_differ_across_seeds() -> None:
-    sc = scenario(uncertainty={"up_to_floor": 0.1, "revenue_growth_sd": {"all": 0.3}},
-                  horizon=3, revenue_growth={"all": 0.1})
+    sc = scenario(
+        uncertainty={"up_to_floor": 0.1, "revenue_growth_sd": {"all": 0.3}},
+        horizon=3,
+        revenue_growth={"all": 0.1},
+    )
     deals = up_to_deal(30 * B, 3)
     a = monte_carlo(deals, COMPANIES, None, sc, runs=300, seed=11, progress=False)
     b = monte_carlo(deals, COMPANIES, None, sc, runs=300, seed=11, progress=False)
@@ -81,18 +110,17 @@ def test_without_uncertainty_every_run_is_the_point_run() -> None:
     lab = mc.companies.set_index("company_id").loc["lab"]
     assert lab["default_probability"] == 1.0
     assert lab["expected_unpaid_usd"] == pytest.approx(
-        point.losses.set_index("company_id").loc["lab", "unpaid_usd"])
+        point.losses.set_index("company_id").loc["lab", "unpaid_usd"]
+    )
 
 
 def test_batches_give_the_same_answer_as_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     import dealweb.stress.montecarlo as mcmod
 
     sc = scenario(uncertainty={"revenue_growth_sd": {"all": 0.2}}, horizon=2)
-    one = monte_carlo(up_to_deal(15 * B, 2), COMPANIES, None, sc, runs=200, seed=5,
-                      progress=False)
+    one = monte_carlo(up_to_deal(15 * B, 2), COMPANIES, None, sc, runs=200, seed=5, progress=False)
     monkeypatch.setattr(mcmod, "BATCH_NODES", 21)  # 7 runs per batch
-    many = monte_carlo(up_to_deal(15 * B, 2), COMPANIES, None, sc, runs=200, seed=5,
-                       progress=False)
+    many = monte_carlo(up_to_deal(15 * B, 2), COMPANIES, None, sc, runs=200, seed=5, progress=False)
     np.testing.assert_allclose(one.loss, many.loss, rtol=1e-9)
 
 
@@ -100,8 +128,12 @@ def test_batches_give_the_same_answer_as_one_batch(monkeypatch: pytest.MonkeyPat
 def test_sampled_amounts_stay_in_their_range(dist: str) -> None:
     deals = pd.concat([up_to_deal(10 * B), up_to_deal(10 * B)], ignore_index=True)
     deals.loc[1, ["amount_usd_low", "up_to"]] = [4 * B, False]
-    system = prepare(deals, COMPANIES, None, scenario(
-        uncertainty={"up_to_floor": 0.5, "amount_distribution": dist}))
+    system = prepare(
+        deals,
+        COMPANIES,
+        None,
+        scenario(uncertainty={"up_to_floor": 0.5, "amount_distribution": dist}),
+    )
     x = sample_amounts(system, 20000, np.random.default_rng(1))
     assert x[:, 0].min() >= 5 * B and x[:, 0].max() <= 10 * B
     assert x[:, 1].min() >= 4 * B and x[:, 1].max() <= 10 * B

@@ -15,26 +15,55 @@ from dealweb.stress.multiyear import EXTERNAL, clear_years, prepare, run_stress
 from dealweb.stress.scenario import Scenario
 
 B = 1e9
-COMPANIES = pd.DataFrame({"id": ["lab", "cloud", "chip"], "name": ["Lab", "Cloud", "Chip"],
-                          "role": ["ai_lab", "cloud", "chipmaker"]})
+COMPANIES = pd.DataFrame(
+    {
+        "id": ["lab", "cloud", "chip"],
+        "name": ["Lab", "Cloud", "Chip"],
+        "role": ["ai_lab", "cloud", "chipmaker"],
+    }
+)
 
 
-def commitment(id_: str, payer: str, payee: str, amount: float, years: float,
-               kind: str = "cloud_commitment", basis: str = "stated") -> dict:
-    return {"id": id_, "payer_id": payer, "payee_id": payee, "kind": kind,
-            "amount_usd_low": amount, "amount_usd_high": amount, "up_to": False,
-            "usd_basis": basis, "status": "announced", "announced": pd.Timestamp("2026-01-01"),
-            "term_start": pd.Timestamp("2026-01-01"), "term_years": years,
-            "stake_pct": float("nan")}
+def commitment(
+    id_: str,
+    payer: str,
+    payee: str,
+    amount: float,
+    years: float,
+    kind: str = "cloud_commitment",
+    basis: str = "stated",
+) -> dict:
+    return {
+        "id": id_,
+        "payer_id": payer,
+        "payee_id": payee,
+        "kind": kind,
+        "amount_usd_low": amount,
+        "amount_usd_high": amount,
+        "up_to": False,
+        "usd_basis": basis,
+        "status": "announced",
+        "announced": pd.Timestamp("2026-01-01"),
+        "term_start": pd.Timestamp("2026-01-01"),
+        "term_years": years,
+        "stake_pct": float("nan"),
+    }
 
 
-DEALS = pd.DataFrame([
-    commitment("lab-cloud", "lab", "cloud", 60 * B, 3),  # 20B a year
-    commitment("cloud-chip", "cloud", "chip", 54 * B, 3),  # 18B a year
-])
+DEALS = pd.DataFrame(
+    [
+        commitment("lab-cloud", "lab", "cloud", 60 * B, 3),  # 20B a year
+        commitment("cloud-chip", "cloud", "chip", 54 * B, 3),  # 18B a year
+    ]
+)
 SHEETS = {
-    "lab": {"revenue": 10 * B, "cash": 5 * B, "debt": 0, "equity_value": 100 * B,
-            "cash_margin": 1.0},
+    "lab": {
+        "revenue": 10 * B,
+        "cash": 5 * B,
+        "debt": 0,
+        "equity_value": 100 * B,
+        "cash_margin": 1.0,
+    },
     "cloud": {"revenue": 0, "cash": 0, "debt": 0, "equity_value": 50 * B, "cash_margin": 1.0},
     "chip": {"revenue": 0, "cash": 0, "debt": 0, "equity_value": 80 * B, "cash_margin": 1.0},
 }
@@ -79,8 +108,12 @@ def test_cash_is_carried_forward() -> None:
 
 
 def test_named_company_fails_pays_nothing_and_commitments_to_it_lapse() -> None:
-    deals = pd.concat([DEALS, pd.DataFrame([commitment("chip-lab", "chip", "lab", 30 * B, 3,
-                                                       kind="revenue_share")])])
+    deals = pd.concat(
+        [
+            DEALS,
+            pd.DataFrame([commitment("chip-lab", "chip", "lab", 30 * B, 3, kind="revenue_share")]),
+        ]
+    )
     r = run_stress(deals, COMPANIES, None, scenario(shocks={"fail": [{"company": "lab"}]}))
     c = r.cascade.set_index("company_id")
     assert c.loc["lab", "cause"] == "fails (scenario)" and c.loc["lab", "round"] == 0
@@ -92,9 +125,12 @@ def test_named_company_fails_pays_nothing_and_commitments_to_it_lapse() -> None:
 
 def test_revenue_shock_window_and_debt_service() -> None:
     sheets = {**SHEETS, "chip": {**SHEETS["chip"], "debt": 10 * B, "revenue": 5 * B}}
-    sc = scenario(balance_sheets={"overrides": sheets, "debt_term_years": 5},
-                  shocks={"revenue": [{"target": "chip", "change": -1.0, "from_year": 2027,
-                                       "until_year": 2027}]})
+    sc = scenario(
+        balance_sheets={"overrides": sheets, "debt_term_years": 5},
+        shocks={
+            "revenue": [{"target": "chip", "change": -1.0, "from_year": 2027, "until_year": 2027}]
+        },
+    )
     system = prepare(DEALS, COMPANIES, None, sc)
     np.testing.assert_allclose(system.revenue_factor[2], [1.0, 0.0, 1.0])
     np.testing.assert_allclose(system.debt_service[2], [2 * B, 2 * B, 2 * B])
@@ -103,11 +139,15 @@ def test_revenue_shock_window_and_debt_service() -> None:
 
 
 def test_compute_price_shock_scales_gigawatt_priced_deals_and_seller_revenue() -> None:
-    deals = pd.DataFrame([commitment("gw", "lab", "chip", 30 * B, 3, "hardware_purchase",
-                                     basis="gw_estimate"),
-                          commitment("st", "lab", "cloud", 30 * B, 3)])
-    sc = scenario(shocks={"compute_price": {"change": -0.5, "from_year": 2027,
-                                            "pass_through": 0.5}})
+    deals = pd.DataFrame(
+        [
+            commitment("gw", "lab", "chip", 30 * B, 3, "hardware_purchase", basis="gw_estimate"),
+            commitment("st", "lab", "cloud", 30 * B, 3),
+        ]
+    )
+    sc = scenario(
+        shocks={"compute_price": {"change": -0.5, "from_year": 2027, "pass_through": 0.5}}
+    )
     system = prepare(deals, COMPANIES, None, sc)
     np.testing.assert_allclose(system.deal_factor, [[1, 0.5, 0.5], [1, 1, 1]])
     np.testing.assert_allclose(system.revenue_factor[1:], [[1, 0.75, 0.75]] * 2)
@@ -115,22 +155,36 @@ def test_compute_price_shock_scales_gigawatt_priced_deals_and_seller_revenue() -
 
 
 def test_equity_shock_and_default_reach_investors() -> None:
-    invest = {"id": "inv", "payer_id": "cloud", "payee_id": "lab", "kind": "equity_investment",
-              "amount_usd_low": 10 * B, "amount_usd_high": 10 * B, "up_to": False,
-              "usd_basis": "stated", "status": "completed",
-              "announced": pd.Timestamp("2025-01-01"), "term_start": pd.NaT,
-              "term_years": float("nan"), "stake_pct": float("nan")}
+    invest = {
+        "id": "inv",
+        "payer_id": "cloud",
+        "payee_id": "lab",
+        "kind": "equity_investment",
+        "amount_usd_low": 10 * B,
+        "amount_usd_high": 10 * B,
+        "up_to": False,
+        "usd_basis": "stated",
+        "status": "completed",
+        "announced": pd.Timestamp("2025-01-01"),
+        "term_start": pd.NaT,
+        "term_years": float("nan"),
+        "stake_pct": float("nan"),
+    }
     deals = pd.concat([DEALS, pd.DataFrame([invest])], ignore_index=True)
     r = run_stress(deals, COMPANIES, None, scenario())
     # cloud owns 10B / 100B = 10 % of the lab, which defaults: the stake's 10B is lost
-    assert r.losses.set_index("company_id").loc["cloud", "equity_loss_usd"] == pytest.approx(
-        10 * B)
+    assert r.losses.set_index("company_id").loc["cloud", "equity_loss_usd"] == pytest.approx(10 * B)
     rich = {**SHEETS, "lab": {**SHEETS["lab"], "revenue": 100 * B}}
-    r = run_stress(deals, COMPANIES, None, scenario(
-        balance_sheets={"overrides": rich}, shocks={"equity": [{"target": "lab",
-                                                                 "change": -0.3}]}))
-    assert r.losses.set_index("company_id").loc["cloud", "equity_loss_usd"] == pytest.approx(
-        3 * B)
+    r = run_stress(
+        deals,
+        COMPANIES,
+        None,
+        scenario(
+            balance_sheets={"overrides": rich},
+            shocks={"equity": [{"target": "lab", "change": -0.3}]},
+        ),
+    )
+    assert r.losses.set_index("company_id").loc["cloud", "equity_loss_usd"] == pytest.approx(3 * B)
 
 
 def test_debt_shortfall_shows_external_creditors() -> None:
@@ -148,15 +202,19 @@ def test_batched_runs_clear_independently() -> None:
     revenue = rng.uniform(0, 30 * B, size=(5, 3, 3))
     together = clear_years(system, amounts, revenue)
     for s in range(5):
-        alone = clear_years(system, amounts[s:s + 1], revenue[s:s + 1])
+        alone = clear_years(system, amounts[s : s + 1], revenue[s : s + 1])
         np.testing.assert_allclose(together.paid[s], alone.paid[0], rtol=1e-10, atol=1.0)
         np.testing.assert_array_equal(together.first_default[s], alone.first_default[0])
         np.testing.assert_array_equal(together.first_round[s], alone.first_round[0])
 
 
 def test_rogers_veraart_default_costs_are_reported() -> None:
-    r = run_stress(DEALS, COMPANIES, None, scenario(
-        model="rogers-veraart", parameters={"alpha": 0.5, "beta": 0.5}))
+    r = run_stress(
+        DEALS,
+        COMPANIES,
+        None,
+        scenario(model="rogers-veraart", parameters={"alpha": 0.5, "beta": 0.5}),
+    )
     y = r.years.set_index(["company_id", "year"])
     # lab in default realises 0.5 x 15B; the rest is lost to default costs
     assert y.loc[("lab", 2026), "paid"] == pytest.approx(7.5 * B)

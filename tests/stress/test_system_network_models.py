@@ -16,23 +16,47 @@ from dealweb.stress.multiyear import horizon_inputs, prepare, revenue_paths, run
 from dealweb.stress.scenario import Scenario
 
 B = 1e9
-COMPANIES = pd.DataFrame({"id": ["lab", "cloud", "chip"], "name": ["Lab", "Cloud", "Chip"],
-                          "role": ["ai_lab", "cloud", "chipmaker"]})
+COMPANIES = pd.DataFrame(
+    {
+        "id": ["lab", "cloud", "chip"],
+        "name": ["Lab", "Cloud", "Chip"],
+        "role": ["ai_lab", "cloud", "chipmaker"],
+    }
+)
 
 
 def commitment(id_: str, payer: str, payee: str, amount: float) -> dict:
-    return {"id": id_, "payer_id": payer, "payee_id": payee, "kind": "cloud_commitment",
-            "amount_usd_low": amount, "amount_usd_high": amount, "up_to": False,
-            "usd_basis": "stated", "status": "announced", "announced": pd.Timestamp("2026-01-01"),
-            "term_start": pd.Timestamp("2026-01-01"), "term_years": 3.0,
-            "stake_pct": float("nan")}
+    return {
+        "id": id_,
+        "payer_id": payer,
+        "payee_id": payee,
+        "kind": "cloud_commitment",
+        "amount_usd_low": amount,
+        "amount_usd_high": amount,
+        "up_to": False,
+        "usd_basis": "stated",
+        "status": "announced",
+        "announced": pd.Timestamp("2026-01-01"),
+        "term_start": pd.Timestamp("2026-01-01"),
+        "term_years": 3.0,
+        "stake_pct": float("nan"),
+    }
 
 
-DEALS = pd.DataFrame([commitment("lab-cloud", "lab", "cloud", 60 * B),
-                      commitment("cloud-chip", "cloud", "chip", 54 * B)])
+DEALS = pd.DataFrame(
+    [
+        commitment("lab-cloud", "lab", "cloud", 60 * B),
+        commitment("cloud-chip", "cloud", "chip", 54 * B),
+    ]
+)
 SHEETS = {
-    "lab": {"revenue": 10 * B, "cash": 5 * B, "debt": 0, "equity_value": 100 * B,
-            "cash_margin": 1.0},
+    "lab": {
+        "revenue": 10 * B,
+        "cash": 5 * B,
+        "debt": 0,
+        "equity_value": 100 * B,
+        "cash_margin": 1.0,
+    },
     "cloud": {"revenue": 0, "cash": 0, "debt": 0, "equity_value": 50 * B, "cash_margin": 1.0},
     "chip": {"revenue": 0, "cash": 0, "debt": 0, "equity_value": 80 * B, "cash_margin": 1.0},
 }
@@ -61,8 +85,12 @@ def test_furfine_full_loss_takes_the_cloud_down_in_round_one() -> None:
 
 
 def test_furfine_recovery_stops_the_cascade() -> None:
-    r = run_stress(DEALS, COMPANIES, None, scenario(model="furfine", shocks=LAB_FAILS,
-                                                     parameters={"recovery": 0.5}))
+    r = run_stress(
+        DEALS,
+        COMPANIES,
+        None,
+        scenario(model="furfine", shocks=LAB_FAILS, parameters={"recovery": 0.5}),
+    )
     # loss given default 0.5: the cloud loses 30B < 50B
     assert r.cascade["company_id"].tolist() == ["lab"]
     assert by_id(r.losses).loc["cloud", "loss_usd"] == pytest.approx(30 * B)
@@ -76,12 +104,19 @@ def test_debtrank_distress_follows_the_impact_matrix() -> None:
 
 
 def test_initial_distress_from_revenue_and_equity_shocks() -> None:
-    sc = scenario(model="debtrank", shocks={
-        "revenue": [{"target": "lab", "change": -0.5}],
-        "equity": [{"target": "chip", "change": -0.25}]})
+    sc = scenario(
+        model="debtrank",
+        shocks={
+            "revenue": [{"target": "lab", "change": -0.5}],
+            "equity": [{"target": "chip", "change": -0.25}],
+        },
+    )
     system = prepare(DEALS, COMPANIES, None, sc)
-    x = horizon_inputs(system, system.obligations.deals["amount"].to_numpy()[None, :],
-                       revenue_paths(system, shocked=False))
+    x = horizon_inputs(
+        system,
+        system.obligations.deals["amount"].to_numpy()[None, :],
+        revenue_paths(system, shocked=False),
+    )
     # lab loses 3 x 5B = 15B of cash over the horizon against 100B of equity
     np.testing.assert_allclose(x["h0"][0], [0.15, 0.0, 0.25])
     np.testing.assert_allclose(x["assets"][0], [5 * B + 15 * B, 0.0, 0.0])
@@ -100,9 +135,18 @@ def test_cross_holdings_clearing_on_horizon_totals() -> None:
 def test_zero_shock_changes_nothing_for_single_period_models() -> None:
     for model in ("debtrank", "furfine", "cross-holdings"):
         plain = run_stress(DEALS, COMPANIES, None, scenario(model=model))
-        zero = run_stress(DEALS, COMPANIES, None, scenario(model=model, shocks={
-            "revenue": [{"target": "all", "change": 0.0}],
-            "equity": [{"target": "all", "change": 0.0}]}))
+        zero = run_stress(
+            DEALS,
+            COMPANIES,
+            None,
+            scenario(
+                model=model,
+                shocks={
+                    "revenue": [{"target": "all", "change": 0.0}],
+                    "equity": [{"target": "all", "change": 0.0}],
+                },
+            ),
+        )
         pd.testing.assert_frame_equal(plain.losses, zero.losses)
         pd.testing.assert_frame_equal(plain.cascade, zero.cascade)
 

@@ -16,15 +16,37 @@ from dealweb.stress.obligations import (
 NAN = float("nan")
 
 
-def deal(id_: str, payer: str, payee: str | None, kind: str = "cloud_commitment", *,
-         low: float = NAN, high: float = NAN, up_to: bool = False, start: str | None = None,
-         announced: str = "2026-01-01", term: float = NAN, stake: float = NAN,
-         status: str = "announced", basis: str = "stated") -> dict:
-    return {"id": id_, "payer_id": payer, "payee_id": payee, "kind": kind,
-            "amount_usd_low": low, "amount_usd_high": high, "up_to": up_to, "usd_basis": basis,
-            "status": status, "announced": pd.Timestamp(announced),
-            "term_start": pd.Timestamp(start) if start else pd.NaT, "term_years": term,
-            "stake_pct": stake}
+def deal(
+    id_: str,
+    payer: str,
+    payee: str | None,
+    kind: str = "cloud_commitment",
+    *,
+    low: float = NAN,
+    high: float = NAN,
+    up_to: bool = False,
+    start: str | None = None,
+    announced: str = "2026-01-01",
+    term: float = NAN,
+    stake: float = NAN,
+    status: str = "announced",
+    basis: str = "stated",
+) -> dict:
+    return {
+        "id": id_,
+        "payer_id": payer,
+        "payee_id": payee,
+        "kind": kind,
+        "amount_usd_low": low,
+        "amount_usd_high": high,
+        "up_to": up_to,
+        "usd_basis": basis,
+        "status": status,
+        "announced": pd.Timestamp(announced),
+        "term_start": pd.Timestamp(start) if start else pd.NaT,
+        "term_years": term,
+        "stake_pct": stake,
+    }
 
 
 def frame(*rows: dict) -> pd.DataFrame:
@@ -75,8 +97,11 @@ def test_skipped_deals_carry_a_reason() -> None:
     ob = build_obligations(d, ["a", "b"], start_year=2026, horizon=3)
     reasons = dict(zip(ob.skipped["id"], ob.skipped["reason"], strict=True))
     assert reasons == {
-        "w": "kind is not a payment commitment", "n": "no single counterparty",
-        "x": "no dollar amount", "t": "status not counted", "o": "party not in the company set",
+        "w": "kind is not a payment commitment",
+        "n": "no single counterparty",
+        "x": "no dollar amount",
+        "t": "status not counted",
+        "o": "party not in the company set",
         "done": "completed investment (a holding)",
     }
     assert ob.deals.empty
@@ -84,32 +109,46 @@ def test_skipped_deals_carry_a_reason() -> None:
 
 def test_unpaid_equity_investment_is_a_funding_obligation_and_a_holding() -> None:
     d = frame(deal("f", "inv", "lab", "equity_investment", high=10e9, up_to=True))
-    ob = build_obligations(d, ["inv", "lab"], start_year=2026, horizon=3, up_to_floor=0.2,
-                           equity_values={"lab": 100e9})
+    ob = build_obligations(
+        d, ["inv", "lab"], start_year=2026, horizon=3, up_to_floor=0.2, equity_values={"lab": 100e9}
+    )
     row = ob.deals.iloc[0]
     assert row["kind"] == "funding" and row["low"] == 2e9 and row["high"] == 10e9
     assert row["amount"] == pytest.approx(6e9)  # mid of [2B, 10B]
     assert ob.holdings[0, 1] == pytest.approx(0.06)  # 6B / 100B
-    off = build_obligations(d, ["inv", "lab"], start_year=2026, horizon=3,
-                            funding_commitments=False)
+    off = build_obligations(
+        d, ["inv", "lab"], start_year=2026, horizon=3, funding_commitments=False
+    )
     assert off.deals.empty
 
 
 def test_stake_pct_beats_amount_and_stake_figure_beats_both() -> None:
-    d = frame(deal("e1", "a", "c", "equity_investment", low=1e9, high=1e9, stake=20.0,
-                   status="completed"),
-              deal("e2", "b", "c", "equity_investment", low=5e9, high=5e9, status="completed"))
+    d = frame(
+        deal(
+            "e1", "a", "c", "equity_investment", low=1e9, high=1e9, stake=20.0, status="completed"
+        ),
+        deal("e2", "b", "c", "equity_investment", low=5e9, high=5e9, status="completed"),
+    )
     h = equity_holdings(d, ["a", "b", "c"], {"c": 50e9}).toarray()
     assert h[0, 2] == pytest.approx(0.20) and h[1, 2] == pytest.approx(0.10)
-    figs = pd.DataFrame({"company_id": ["b"], "name": ["stake"], "counterparty": ["c"],
-                         "value_usd": [0.27], "as_of": ["2025-10"]})
+    figs = pd.DataFrame(
+        {
+            "company_id": ["b"],
+            "name": ["stake"],
+            "counterparty": ["c"],
+            "value_usd": [0.27],
+            "as_of": ["2025-10"],
+        }
+    )
     h = equity_holdings(d, ["a", "b", "c"], {"c": 50e9}, figures=figs).toarray()
     assert h[1, 2] == pytest.approx(0.27)
 
 
 def test_stakes_above_whole_company_are_scaled_to_one() -> None:
-    d = frame(deal("e1", "a", "c", "equity_investment", low=80e9, high=80e9, status="completed"),
-              deal("e2", "b", "c", "equity_investment", low=80e9, high=80e9, status="completed"))
+    d = frame(
+        deal("e1", "a", "c", "equity_investment", low=80e9, high=80e9, status="completed"),
+        deal("e2", "b", "c", "equity_investment", low=80e9, high=80e9, status="completed"),
+    )
     h = equity_holdings(d, ["a", "b", "c"], {"c": 100e9}).toarray()
     assert h[:, 2].sum() == pytest.approx(1.0)
 

@@ -18,8 +18,14 @@ from dealweb.stress.scenario import (
     shipped_names,
 )
 
-COMPANIES = pd.DataFrame({"id": ["openai", "oracle"], "name": ["OpenAI", "Oracle"],
-                          "role": ["ai_lab", "cloud"], "aliases": ["ChatGPT maker", "OCI"]})
+COMPANIES = pd.DataFrame(
+    {
+        "id": ["openai", "oracle"],
+        "name": ["OpenAI", "Oracle"],
+        "role": ["ai_lab", "cloud"],
+        "aliases": ["ChatGPT maker", "OCI"],
+    }
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
@@ -29,8 +35,9 @@ def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 
 
 def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
-    path = write(tmp_path,
-                 "name: x\nhorizon: 3\nshocks:\n  revenu:\n    - {target: all, change: 0}\n")
+    path = write(
+        tmp_path, "name: x\nhorizon: 3\nshocks:\n  revenu:\n    - {target: all, change: 0}\n"
+    )
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     msg = str(err.value)
@@ -38,8 +45,9 @@ def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_key_and_value(tmp_path: Path) -> None:
-    path = write(tmp_path, "horizon: 3\nshocks:\n  revenue:\n    - target: ai_lab\n"
-                           "      change: lots\n")
+    path = write(
+        tmp_path, "horizon: 3\nshocks:\n  revenue:\n    - target: ai_lab\n      change: lots\n"
+    )
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     msg = str(err.value)
@@ -80,8 +88,10 @@ def test_unknown_company_suggests_a_close_one() -> None:
 
 
 def test_names_and_aliases_resolve_to_ids_roles_stay() -> None:
-    s = parse_scenario("shocks:\n  fail: [{company: ChatGPT maker}]\n"
-                       "  revenue: [{target: AI_LAB, change: -0.5}, {target: OCI, change: -0.1}]\n")
+    s = parse_scenario(
+        "shocks:\n  fail: [{company: ChatGPT maker}]\n"
+        "  revenue: [{target: AI_LAB, change: -0.5}, {target: OCI, change: -0.1}]\n"
+    )
     r = resolve_companies(s, COMPANIES)
     assert r.shocks.fail[0].company == "openai"
     assert [x.target for x in r.shocks.revenue] == ["ai_lab", "oracle"]
@@ -101,8 +111,9 @@ def test_not_a_mapping_and_bad_yaml() -> None:
 
 
 def test_extends_merges_mappings_and_reports_errors_in_the_child(tmp_path: Path) -> None:
-    write(tmp_path, "name: base\nhorizon: 4\nrevenue_growth: {ai_lab: 0.5, all: 0.1}\n",
-          "base.yaml")
+    write(
+        tmp_path, "name: base\nhorizon: 4\nrevenue_growth: {ai_lab: 0.5, all: 0.1}\n", "base.yaml"
+    )
     child = write(tmp_path, "extends: base.yaml\nname: child\nrevenue_growth: {all: 0.0}\n")
     s = load_scenario(child)
     assert (s.name, s.horizon, s.revenue_growth) == ("child", 4, {"ai_lab": 0.5, "all": 0.0})
@@ -115,8 +126,9 @@ def test_extends_merges_mappings_and_reports_errors_in_the_child(tmp_path: Path)
 
 
 def test_shipped_scenarios_exist_validate_and_are_found_by_name() -> None:
-    assert {"baseline", "ai-revenue-shortfall", "openai-fails",
-            "compute-price-collapse"} <= set(shipped_names())
+    assert {"baseline", "ai-revenue-shortfall", "openai-fails", "compute-price-collapse"} <= set(
+        shipped_names()
+    )
     listing = list_scenarios()
     assert set(listing["name"]) == set(shipped_names())
     assert find_scenario("baseline").name == "baseline.yaml"
@@ -133,6 +145,9 @@ def test_default_scenario_has_no_shock() -> None:
 
 
 def test_failure_outside_the_horizon_is_rejected() -> None:
-    with pytest.raises(ScenarioError, match=r"shocks.fail\[0\].year 2040 is outside the horizon "
-                                            r"2026-2030"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"shocks.fail\[0\].year 2040 is outside the horizon "
+        r"2026-2030",
+    ):
         parse_scenario("horizon: 5\nshocks: {fail: [{company: openai, year: 2040}]}")

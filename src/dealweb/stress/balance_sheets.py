@@ -49,16 +49,35 @@ FIELDS: tuple[str, ...] = ("revenue", "cash", "debt", "equity_value", "cash_marg
 #: (``balance_sheets.defaults`` or per company in ``balance_sheets.overrides``).
 ROLE_DEFAULTS: dict[str, dict[str, float]] = {
     "ai_lab": {"revenue": 1e9, "cash": 5e9, "debt": 0.0, "equity_value": 20e9, "cash_margin": 0.6},
-    "cloud": {"revenue": 100e9, "cash": 50e9, "debt": 50e9, "equity_value": 1e12,
-              "cash_margin": 0.35},
-    "chipmaker": {"revenue": 50e9, "cash": 20e9, "debt": 10e9, "equity_value": 300e9,
-                  "cash_margin": 0.4},
-    "neocloud": {"revenue": 2e9, "cash": 1e9, "debt": 5e9, "equity_value": 20e9,
-                 "cash_margin": 0.6},
-    "investor": {"revenue": 5e9, "cash": 30e9, "debt": 20e9, "equity_value": 100e9,
-                 "cash_margin": 1.0},
-    "other": {"revenue": 10e9, "cash": 5e9, "debt": 5e9, "equity_value": 50e9,
-              "cash_margin": 0.3},
+    "cloud": {
+        "revenue": 100e9,
+        "cash": 50e9,
+        "debt": 50e9,
+        "equity_value": 1e12,
+        "cash_margin": 0.35,
+    },
+    "chipmaker": {
+        "revenue": 50e9,
+        "cash": 20e9,
+        "debt": 10e9,
+        "equity_value": 300e9,
+        "cash_margin": 0.4,
+    },
+    "neocloud": {
+        "revenue": 2e9,
+        "cash": 1e9,
+        "debt": 5e9,
+        "equity_value": 20e9,
+        "cash_margin": 0.6,
+    },
+    "investor": {
+        "revenue": 5e9,
+        "cash": 30e9,
+        "debt": 20e9,
+        "equity_value": 100e9,
+        "cash_margin": 1.0,
+    },
+    "other": {"revenue": 10e9, "cash": 5e9, "debt": 5e9, "equity_value": 50e9, "cash_margin": 0.3},
 }
 
 #: Which ledger figures feed which field, in order of preference. ``revenue`` prefers a reported
@@ -105,14 +124,14 @@ def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
     f["value"] = f["value_usd"].astype(float) * np.where(is_flow, factors, 1.0)
     # reported figures beat projections (guidance, expectations) whatever their dates; among
     # equals the latest wins
-    f = f.sort_values(["company_id", "name", "projected", "as_of_key"],
-                      ascending=[True, True, False, True])
+    f = f.sort_values(
+        ["company_id", "name", "projected", "as_of_key"], ascending=[True, True, False, True]
+    )
     last = f.groupby(["company_id", "name"], as_index=False).last()
     return last[["company_id", "name", "value", "as_of_key"]]
 
 
-def _figure_value(field: str, known: Mapping[str, float], dates: Mapping[str, str]
-                  ) -> float | None:
+def _figure_value(field: str, known: Mapping[str, float], dates: Mapping[str, str]) -> float | None:
     """The ledger's value for a balance-sheet field, or None.
 
     Fields take the first figure name of :data:`FIGURE_PREFERENCE` present — except that a run

@@ -61,29 +61,61 @@ class Part(enum.StrEnum):
 assert {m.value for m in ModelChoice} == set(MODELS)
 
 _USD_COLUMNS = (
-    "due_usd", "unpaid_usd", "unpaid_total_usd", "credit_loss_usd", "equity_loss_usd",
-    "loss_usd", "equity_value_usd", "paid_usd", "expected_loss_usd", "expected_unpaid_usd",
-    "revenue", "cash", "debt", "equity_value", "external_assets", "due_in", "received",
-    "due_out", "paid", "unpaid", "cash_end", "default_costs",
+    "due_usd",
+    "unpaid_usd",
+    "unpaid_total_usd",
+    "credit_loss_usd",
+    "equity_loss_usd",
+    "loss_usd",
+    "equity_value_usd",
+    "paid_usd",
+    "expected_loss_usd",
+    "expected_unpaid_usd",
+    "revenue",
+    "cash",
+    "debt",
+    "equity_value",
+    "external_assets",
+    "due_in",
+    "received",
+    "due_out",
+    "paid",
+    "unpaid",
+    "cash_end",
+    "default_costs",
 )
 
 
 #: Short headers for the printed tables (csv/json keep the full column names).
 _HEADERS = {
-    "due_usd": "due", "unpaid_usd": "unpaid", "unpaid_to": "unpaid to",
-    "missed_receipts_from": "missed receipts from", "credit_loss_usd": "credit loss",
-    "equity_loss_usd": "equity loss", "loss_usd": "loss", "equity_value_usd": "equity",
-    "loss_to_equity": "loss/equity", "default_probability": "P(default)",
-    "expected_loss_usd": "exp. loss", "var95_loss_usd": "VaR95 loss", "es95_loss_usd": "ES95 loss",
-    "expected_unpaid_usd": "exp. unpaid", "es95_unpaid_usd": "ES95 unpaid", "due_out": "due",
-    "equity_wiped_out": "wiped out", "initial_distress": "initial distress",
+    "due_usd": "due",
+    "unpaid_usd": "unpaid",
+    "unpaid_to": "unpaid to",
+    "missed_receipts_from": "missed receipts from",
+    "credit_loss_usd": "credit loss",
+    "equity_loss_usd": "equity loss",
+    "loss_usd": "loss",
+    "equity_value_usd": "equity",
+    "loss_to_equity": "loss/equity",
+    "default_probability": "P(default)",
+    "expected_loss_usd": "exp. loss",
+    "var95_loss_usd": "VaR95 loss",
+    "es95_loss_usd": "ES95 loss",
+    "expected_unpaid_usd": "exp. unpaid",
+    "es95_unpaid_usd": "ES95 unpaid",
+    "due_out": "due",
+    "equity_wiped_out": "wiped out",
+    "initial_distress": "initial distress",
 }
 
 
 def _show(frame: pd.DataFrame, title: str, percent: tuple[str, ...] = ()) -> None:
     """Print a result frame as a table: money compact, shares as percentages, short headers."""
-    money = [c for c in frame.columns
-             if c in _USD_COLUMNS or (c.startswith(("es", "var")) and c.endswith("_usd"))]
+    money = [
+        c
+        for c in frame.columns
+        if c in _USD_COLUMNS or (c.startswith(("es", "var")) and c.endswith("_usd"))
+    ]
     formatters = {_HEADERS.get(c, c): format_usd for c in money}
     formatters.update({_HEADERS.get(c, c): _pct for c in percent if c in frame.columns})
     emit(frame.rename(columns=_HEADERS), "table", title=title, formatters=formatters)
@@ -114,8 +146,9 @@ def run(
 
     scenario = load_scenario(scenario_name)
     if model is not None:
-        scenario = scenario.model_validate({**scenario.model_dump(), "model": model,
-                                            "parameters": {}})
+        scenario = scenario.model_validate(
+            {**scenario.model_dump(), "model": model, "parameters": {}}
+        )
     ledger = dealweb.open(db)
     companies = ledger.companies_frame()
     if companies.empty:
@@ -126,17 +159,28 @@ def run(
     out["result"] = run_stress(deals, companies, figures, scenario)
     runs = runs or scenario.runs
     if runs:
-        out["monte_carlo"] = monte_carlo(deals, companies, figures, scenario, runs=runs,
-                                         seed=seed if seed is not None else scenario.seed,
-                                         level=level, progress=progress)
+        out["monte_carlo"] = monte_carlo(
+            deals,
+            companies,
+            figures,
+            scenario,
+            runs=runs,
+            seed=seed if seed is not None else scenario.seed,
+            level=level,
+            progress=progress,
+        )
     return out
 
 
 def _frames(out: dict[str, object]) -> dict[str, pd.DataFrame]:
     r = out["result"]
     frames = {
-        "cascade": r.cascade, "losses": r.losses, "years": r.years, "unpaid": r.unpaid,
-        "balance-sheets": r.balance_sheets, "defaults": r.defaults_used,
+        "cascade": r.cascade,
+        "losses": r.losses,
+        "years": r.years,
+        "unpaid": r.unpaid,
+        "balance-sheets": r.balance_sheets,
+        "defaults": r.defaults_used,
         "skipped": r.skipped_deals,
     }
     mc = out.get("monte_carlo")
@@ -150,21 +194,30 @@ def _frames(out: dict[str, object]) -> dict[str, pd.DataFrame]:
 def _print_tables(out: dict[str, object]) -> None:
     sc, r = out["scenario"], out["result"]
     console.print(f"[bold]Scenario {sc.name}[/]: {sc.description}", highlight=False)
-    console.print(f"model {sc.model}, {sc.horizon} years from {sc.start_year}, "
-                  f"amounts at the {sc.amount_basis} of their range", highlight=False)
+    console.print(
+        f"model {sc.model}, {sc.horizon} years from {sc.start_year}, "
+        f"amounts at the {sc.amount_basis} of their range",
+        highlight=False,
+    )
     if r.cascade.empty:
         console.print("No company fails within the horizon.")
     else:
-        _show(r.cascade.drop(columns=["company_id", "unpaid_total_usd"]),
-              "Cascade: who fails, when (year, clearing round), why")
+        _show(
+            r.cascade.drop(columns=["company_id", "unpaid_total_usd"]),
+            "Cascade: who fails, when (year, clearing round), why",
+        )
     losses = r.losses.loc[(r.losses["loss_usd"] > 0.5) | (r.losses["unpaid_usd"] > 0.5)]
-    _show(losses.drop(columns=["company_id"]),
-          "Losses over the horizon (unpaid by the company; its credit and equity-stake losses)",
-          percent=("loss_to_equity",))
+    _show(
+        losses.drop(columns=["company_id"]),
+        "Losses over the horizon (unpaid by the company; its credit and equity-stake losses)",
+        percent=("loss_to_equity",),
+    )
     if r.years.empty:
-        console.print(f"{sc.model} is a single-period model: the {sc.horizon}-year horizon is "
-                      "one period (all obligations due and revenue earned in it).",
-                      highlight=False)
+        console.print(
+            f"{sc.model} is a single-period model: the {sc.horizon}-year horizon is "
+            "one period (all obligations due and revenue earned in it).",
+            highlight=False,
+        )
     else:
         years = r.years.groupby("year", as_index=False)[["due_out", "paid", "unpaid"]].sum()
         years["defaults"] = r.years.groupby("year")["defaulted"].sum().to_numpy()
@@ -172,33 +225,50 @@ def _print_tables(out: dict[str, object]) -> None:
     if not r.skipped_deals.empty:
         counts = r.skipped_deals["reason"].value_counts()
         text = ", ".join(f"{k}: {v}" for k, v in counts.items())
-        console.print(f"{len(r.skipped_deals)} deals are not payment obligations here ({text}); "
-                      "`--format csv --part skipped` lists them.", highlight=False)
+        console.print(
+            f"{len(r.skipped_deals)} deals are not payment obligations here ({text}); "
+            "`--format csv --part skipped` lists them.",
+            highlight=False,
+        )
     if not r.defaults_used.empty:
-        used = "; ".join(f"{n} ({d})" for n, d in zip(r.defaults_used["name"],
-                                                       r.defaults_used["defaults_used"],
-                                                       strict=True))
-        console.print(f"[yellow]Documented role defaults used (no figure in the ledger):[/] "
-                      f"{used}", highlight=False, soft_wrap=True)
+        used = "; ".join(
+            f"{n} ({d})"
+            for n, d in zip(r.defaults_used["name"], r.defaults_used["defaults_used"], strict=True)
+        )
+        console.print(
+            f"[yellow]Documented role defaults used (no figure in the ledger):[/] {used}",
+            highlight=False,
+            soft_wrap=True,
+        )
     mc = out.get("monte_carlo")
     if mc is not None:
         pct = round(mc.level * 100)
-        probs = mc.companies.loc[(mc.companies["default_probability"] > 0)
-                                 | (mc.companies["expected_loss_usd"] > 0.5)]
-        _show(probs.drop(columns=["company_id"]),
-              f"Monte Carlo: {mc.runs:,} runs, seed {mc.seed}", percent=("default_probability",))
+        probs = mc.companies.loc[
+            (mc.companies["default_probability"] > 0) | (mc.companies["expected_loss_usd"] > 0.5)
+        ]
+        _show(
+            probs.drop(columns=["company_id"]),
+            f"Monte Carlo: {mc.runs:,} runs, seed {mc.seed}",
+            percent=("default_probability",),
+        )
         system = mc.system_losses.copy()
-        fmt = [format_usd(v) if "loss" in s else (_pct(v) if s.startswith("P(") else f"{v:.2f}")
-               for s, v in zip(system["statistic"], system["value"], strict=True)]
+        fmt = [
+            format_usd(v) if "loss" in s else (_pct(v) if s.startswith("P(") else f"{v:.2f}")
+            for s, v in zip(system["statistic"], system["value"], strict=True)
+        ]
         system["value"] = fmt
-        emit(system, "table", title=f"System-wide (ES {pct}% = mean of the worst "
-                                    f"{100 - pct}% of runs)")
+        emit(
+            system,
+            "table",
+            title=f"System-wide (ES {pct}% = mean of the worst {100 - pct}% of runs)",
+        )
 
 
 @app.command()
 def scenarios(
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
-                                     help="table, csv or json."),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="table, csv or json."
+    ),
 ) -> None:
     """List the shipped stress scenarios."""
     with user_errors():
@@ -208,19 +278,25 @@ def scenarios(
 @app.command()
 def stress(
     scenario: str | None = typer.Argument(
-        None, help="A shipped scenario's name (see --list) or a path to a scenario YAML file."),
+        None, help="A shipped scenario's name (see --list) or a path to a scenario YAML file."
+    ),
     model: ModelChoice | None = typer.Option(
-        None, "--model", "-m", help="Override the scenario's clearing model."),
-    runs: int = typer.Option(0, "--runs", "-n", min=0,
-                             help="Monte Carlo runs over the uncertain inputs (0: none)."),
+        None, "--model", "-m", help="Override the scenario's clearing model."
+    ),
+    runs: int = typer.Option(
+        0, "--runs", "-n", min=0, help="Monte Carlo runs over the uncertain inputs (0: none)."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Random seed for Monte Carlo."),
-    level: float = typer.Option(0.95, "--level", min=0.5, max=0.999,
-                                help="Confidence level of VaR and expected shortfall."),
+    level: float = typer.Option(
+        0.95, "--level", min=0.5, max=0.999, help="Confidence level of VaR and expected shortfall."
+    ),
     db: str | None = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
-                                     help="table, csv or json."),
-    part: Part = typer.Option(Part.cascade, "--part",
-                              help="Frame printed with --format csv (json prints all)."),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="table, csv or json."
+    ),
+    part: Part = typer.Option(
+        Part.cascade, "--part", help="Frame printed with --format csv (json prints all)."
+    ),
     list_: bool = typer.Option(False, "--list", help="List the shipped scenarios and exit."),
     no_progress: bool = typer.Option(False, "--no-progress", help="Hide the progress bar."),
 ) -> None:
@@ -232,8 +308,15 @@ def stress(
         if scenario is None:
             raise UserError("give a scenario name or file (see `dealweb stress --list`)")
         try:
-            out = run(scenario, db=db, model=model.value if model else None, runs=runs,
-                      seed=seed, level=level, progress=False if no_progress else None)
+            out = run(
+                scenario,
+                db=db,
+                model=model.value if model else None,
+                runs=runs,
+                seed=seed,
+                level=level,
+                progress=False if no_progress else None,
+            )
         except ScenarioError as exc:
             raise UserError(str(exc)) from None
         frames = _frames(out)

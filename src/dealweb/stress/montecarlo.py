@@ -119,8 +119,13 @@ def _progress(enabled: bool) -> Progress:
     from dealweb.clikit import err_console
 
     return Progress(
-        TextColumn("[bold]Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(), console=err_console, disable=not enabled, transient=True,
+        TextColumn("[bold]Monte Carlo"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not enabled,
+        transient=True,
     )
 
 
@@ -165,15 +170,21 @@ def monte_carlo(
         for start in range(0, runs, batch):
             sl = slice(start, min(runs, start + batch))
             if system.scenario.model in CLEARING_MODELS:
-                out = clear_years(system, amounts[sl], revenue_paths(system, growth[sl]),
-                                  on_year=lambda: bar.advance(task), method=METHOD)
+                out = clear_years(
+                    system,
+                    amounts[sl],
+                    revenue_paths(system, growth[sl]),
+                    on_year=lambda: bar.advance(task),
+                    method=METHOD,
+                )
                 first_default[sl] = out.first_default
                 credit = (out.due_in - out.received).sum(axis=2)
                 loss[sl] = credit + equity_losses(system, out.first_default)
                 unpaid[sl] = out.unpaid.sum(axis=2)
             else:  # single-period model on horizon totals
-                net = network_outcome(system, amounts[sl],
-                                      revenue_paths(system, growth[sl], shocked=False))
+                net = network_outcome(
+                    system, amounts[sl], revenue_paths(system, growth[sl], shocked=False)
+                )
                 first_default[sl] = net.first_default
                 loss[sl] = net.loss
                 unpaid[sl] = np.nan_to_num(net.unpaid)
@@ -181,32 +192,53 @@ def monte_carlo(
     return summarise(system, first_default, loss, unpaid, runs=runs, seed=seed, level=level)
 
 
-def summarise(system: StressSystem, first_default: np.ndarray, loss: np.ndarray,
-              unpaid: np.ndarray, *, runs: int, seed: int | None, level: float
-              ) -> MonteCarloResult:
+def summarise(
+    system: StressSystem,
+    first_default: np.ndarray,
+    loss: np.ndarray,
+    unpaid: np.ndarray,
+    *,
+    runs: int,
+    seed: int | None,
+    level: float,
+) -> MonteCarloResult:
     """Per-company and system-wide statistics of the per-run outcomes."""
     pct = f"{round(level * 100):d}"
     defaulted = first_default >= 0
-    per_company = pd.DataFrame({
-        "company_id": system.companies, "company": system.names,
-        "default_probability": defaulted.mean(axis=0),
-        "expected_loss_usd": loss.mean(axis=0),
-        f"var{pct}_loss_usd": value_at_risk(loss, level),
-        f"es{pct}_loss_usd": expected_shortfall(loss, level),
-        "expected_unpaid_usd": unpaid.mean(axis=0),
-        f"es{pct}_unpaid_usd": expected_shortfall(unpaid, level),
-    }).sort_values(["default_probability", "expected_loss_usd"], ascending=False,
-                   ignore_index=True)
+    per_company = pd.DataFrame(
+        {
+            "company_id": system.companies,
+            "company": system.names,
+            "default_probability": defaulted.mean(axis=0),
+            "expected_loss_usd": loss.mean(axis=0),
+            f"var{pct}_loss_usd": value_at_risk(loss, level),
+            f"es{pct}_loss_usd": expected_shortfall(loss, level),
+            "expected_unpaid_usd": unpaid.mean(axis=0),
+            f"es{pct}_unpaid_usd": expected_shortfall(unpaid, level),
+        }
+    ).sort_values(["default_probability", "expected_loss_usd"], ascending=False, ignore_index=True)
     total = loss.sum(axis=1)
     n_defaults = defaulted.sum(axis=1)
-    system_losses = pd.DataFrame({
-        "statistic": ["expected loss", f"VaR {pct}% loss", f"ES {pct}% loss",
-                      "P(at least one default)", "expected number of defaults",
-                      f"ES {pct}% number of defaults"],
-        "value": [total.mean(), float(value_at_risk(total, level)),
-                  float(expected_shortfall(total, level)), float(defaulted.any(axis=1).mean()),
-                  float(n_defaults.mean()), float(expected_shortfall(n_defaults, level))],
-    })
+    system_losses = pd.DataFrame(
+        {
+            "statistic": [
+                "expected loss",
+                f"VaR {pct}% loss",
+                f"ES {pct}% loss",
+                "P(at least one default)",
+                "expected number of defaults",
+                f"ES {pct}% number of defaults",
+            ],
+            "value": [
+                total.mean(),
+                float(value_at_risk(total, level)),
+                float(expected_shortfall(total, level)),
+                float(defaulted.any(axis=1).mean()),
+                float(n_defaults.mean()),
+                float(expected_shortfall(n_defaults, level)),
+            ],
+        }
+    )
     years = system.years
     by_year = np.stack([(first_default == k).mean(axis=0) for k in range(len(years))], axis=1)
     default_years = pd.DataFrame(by_year, columns=[str(y) for y in years])
@@ -214,7 +246,14 @@ def summarise(system: StressSystem, first_default: np.ndarray, loss: np.ndarray,
     default_years.insert(0, "company_id", system.companies)
     default_years = default_years.loc[by_year.sum(axis=1) > 0].reset_index(drop=True)
     return MonteCarloResult(
-        scenario=system.scenario, runs=runs, seed=seed, level=level, companies=per_company,
-        system_losses=system_losses, default_years=default_years, first_default=first_default,
-        loss=loss, unpaid=unpaid,
+        scenario=system.scenario,
+        runs=runs,
+        seed=seed,
+        level=level,
+        companies=per_company,
+        system_losses=system_losses,
+        default_years=default_years,
+        first_default=first_default,
+        loss=loss,
+        unpaid=unpaid,
     )

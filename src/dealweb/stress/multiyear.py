@@ -100,8 +100,9 @@ def _targets(target: str, companies: list[str], roles: np.ndarray) -> np.ndarray
     return by_id if by_id.any() else roles == target
 
 
-def _per_company(values: dict[str, float], companies: list[str], roles: np.ndarray,
-                 default: float) -> np.ndarray:
+def _per_company(
+    values: dict[str, float], companies: list[str], roles: np.ndarray, default: float
+) -> np.ndarray:
     """Resolve {id|role|'all': value} to one value per company (id beats role beats 'all')."""
     out = np.full(len(companies), values.get("all", default), float)
     for key, v in values.items():
@@ -130,10 +131,17 @@ def prepare(
     roles = sheets["role"].to_numpy(str)
     years = sc.years
     obligations = build_obligations(
-        deals, ids, start_year=sc.start_year, horizon=sc.horizon, basis=sc.amount_basis,
-        up_to_floor=sc.uncertainty.up_to_floor, statuses=sc.statuses,
-        funding_commitments=sc.funding_commitments, default_terms=sc.default_terms,
-        equity_values=dict(sheets["equity_value"]), figures=figures,
+        deals,
+        ids,
+        start_year=sc.start_year,
+        horizon=sc.horizon,
+        basis=sc.amount_basis,
+        up_to_floor=sc.uncertainty.up_to_floor,
+        statuses=sc.statuses,
+        funding_commitments=sc.funding_commitments,
+        default_terms=sc.default_terms,
+        equity_values=dict(sheets["equity_value"]),
+        figures=figures,
     )
     yr = np.asarray(years)
     n, t = len(ids), len(years)
@@ -166,19 +174,28 @@ def prepare(
     debt_service = np.where(k < term, debt[:, None] * np.minimum(1.0, term - k) / term, 0.0)
 
     return StressSystem(
-        scenario=sc, sheets=sheets, obligations=obligations, companies=ids,
-        names=list(sheets["name"]), revenue0=sheets["revenue"].to_numpy(float),
-        cash0=sheets["cash"].to_numpy(float), margin=sheets["cash_margin"].to_numpy(float),
-        equity_value=sheets["equity_value"].to_numpy(float), equity_factor=equity_factor,
+        scenario=sc,
+        sheets=sheets,
+        obligations=obligations,
+        companies=ids,
+        names=list(sheets["name"]),
+        revenue0=sheets["revenue"].to_numpy(float),
+        cash0=sheets["cash"].to_numpy(float),
+        margin=sheets["cash_margin"].to_numpy(float),
+        equity_value=sheets["equity_value"].to_numpy(float),
+        equity_factor=equity_factor,
         revenue_factor=revenue_factor,
         growth_mean=_per_company(sc.revenue_growth, ids, roles, 0.0),
         growth_sd=_per_company(sc.uncertainty.revenue_growth_sd, ids, roles, 0.0),
-        deal_factor=deal_factor, debt_service=debt_service, fail_year=fail_year,
+        deal_factor=deal_factor,
+        debt_service=debt_service,
+        fail_year=fail_year,
     )
 
 
-def revenue_paths(system: StressSystem, growth: np.ndarray | None = None, *,
-                  shocked: bool = True) -> np.ndarray:
+def revenue_paths(
+    system: StressSystem, growth: np.ndarray | None = None, *, shocked: bool = True
+) -> np.ndarray:
     """External revenue (runs x companies x years) after growth and (unless ``shocked=False``)
     the scenario's revenue shocks.
 
@@ -199,8 +216,9 @@ def revenue_paths(system: StressSystem, growth: np.ndarray | None = None, *,
 # Clearing
 
 
-def clearing_function(model: str, parameters: dict[str, float], method: str = "auto"
-                      ) -> Callable[..., object]:
+def clearing_function(
+    model: str, parameters: dict[str, float], method: str = "auto"
+) -> Callable[..., object]:
     """The clearing routine of a model, as ``f(L, e) -> ClearingResult``.
 
     ``method`` is passed to the model: ``auto``/``fda`` (exact, reports default rounds) or
@@ -215,8 +233,10 @@ def clearing_function(model: str, parameters: dict[str, float], method: str = "a
 
         alpha, beta = parameters["alpha"], parameters["beta"]
         return lambda L, e: rogers_veraart.clearing_vector(L, e, alpha, beta, method=method)
-    raise ValueError(f"model {model!r} does not clear payments year by year; use eisenberg-noe "
-                     "or rogers-veraart for the multi-year cascade")
+    raise ValueError(
+        f"model {model!r} does not clear payments year by year; use eisenberg-noe "
+        "or rogers-veraart for the multi-year cascade"
+    )
 
 
 @dataclass
@@ -276,8 +296,9 @@ def clear_years(
     revenue = revenue_paths(system) if revenue is None else revenue
     runs, n, t_count = amounts.shape[0], system.n, len(system.years)
     if revenue.shape != (runs, n, t_count):
-        raise ValueError(f"revenue must be (runs, companies, years) = {(runs, n, t_count)}, "
-                         f"got {revenue.shape}")
+        raise ValueError(
+            f"revenue must be (runs, companies, years) = {(runs, n, t_count)}, got {revenue.shape}"
+        )
     if keep_deals and runs != 1:
         raise ValueError("per-deal detail is kept for a single run only")
     clear = clearing_function(system.scenario.model, system.scenario.model_parameters(), method)
@@ -293,13 +314,25 @@ def clear_years(
     cols_all = (offsets + e_cols[None, :]).ravel()
     # node -> edge incidence, to sum per-edge amounts into per-node totals
     incidence_out = sp.csr_matrix(
-        (np.ones(d_count + n), (np.arange(d_count + n), e_rows)), shape=(d_count + n, nodes))
+        (np.ones(d_count + n), (np.arange(d_count + n), e_rows)), shape=(d_count + n, nodes)
+    )
     incidence_in = sp.csr_matrix(
-        (np.ones(d_count + n), (np.arange(d_count + n), e_cols)), shape=(d_count + n, nodes))
+        (np.ones(d_count + n), (np.arange(d_count + n), e_cols)), shape=(d_count + n, nodes)
+    )
 
     shape = (runs, n, t_count)
-    out = {k: np.zeros(shape) for k in ("external_assets", "due_in", "received", "due_out",
-                                         "paid", "cash_end", "default_costs")}
+    out = {
+        k: np.zeros(shape)
+        for k in (
+            "external_assets",
+            "due_in",
+            "received",
+            "due_out",
+            "paid",
+            "cash_end",
+            "default_costs",
+        )
+    }
     defaulted = np.zeros(shape, bool)
     default_round = np.full(shape, -1, np.int64)
     failed_exo = np.zeros(shape, bool)
@@ -318,16 +351,17 @@ def clear_years(
         assets = np.where(gone[None, :], 0.0, cash + system.margin * revenue[:, :, t])
         e_full = np.concatenate([assets, np.zeros((runs, 1))], axis=1)
 
-        L = sp.csr_matrix(((edge_due * clears).ravel(), (rows_all, cols_all)),
-                          shape=(runs * nodes, runs * nodes))
+        L = sp.csr_matrix(
+            ((edge_due * clears).ravel(), (rows_all, cols_all)), shape=(runs * nodes, runs * nodes)
+        )
         pbar = np.asarray(L.sum(axis=1)).ravel().reshape(runs, nodes)
         # a copy: the clearing routine may canonicalise (prune) the matrix it is given in place
         res = clear(L.copy(), e_full.ravel())
         p = np.asarray(res.payments, float).reshape(runs, nodes)
         ratio = np.divide(p, pbar, out=np.ones_like(p), where=pbar > 0)
         edge_paid = edge_due * clears * ratio[:, e_rows]  # pro rata per obligation
-        received = (edge_paid @ incidence_in)
-        paid = (edge_paid @ incidence_out)
+        received = edge_paid @ incidence_in
+        paid = edge_paid @ incidence_out
         due_out = edge_due @ incidence_out
         due_in = edge_due @ incidence_in
         left = e_full + received - paid
@@ -352,8 +386,13 @@ def clear_years(
         if on_year is not None:
             on_year()
     return YearlyOutcome(
-        defaulted=defaulted, default_round=default_round, failed_by_scenario=failed_exo,
-        paid_external=paid_external, deal_due=deal_due, deal_paid=deal_paid, **out,
+        defaulted=defaulted,
+        default_round=default_round,
+        failed_by_scenario=failed_exo,
+        paid_external=paid_external,
+        deal_due=deal_due,
+        deal_paid=deal_paid,
+        **out,
     )
 
 
@@ -423,74 +462,113 @@ def report(system: StressSystem, outcome: YearlyOutcome) -> StressResult:
         t = int(outcome.first_default[0, i])
         from_i = deals["payer"].to_numpy() == i
         to_i = deals["payee"].to_numpy() == i
-        owed = [(node_names[j], v) for j, v in zip(deals["payee"][from_i],
-                                                    unpaid_deal[from_i, t], strict=True)]
+        owed = [
+            (node_names[j], v)
+            for j, v in zip(deals["payee"][from_i], unpaid_deal[from_i, t], strict=True)
+        ]
         debt_unpaid = system.debt_service[i, t] - (
-            outcome.paid[0, i, t] - outcome.deal_paid[from_i, t].sum())
+            outcome.paid[0, i, t] - outcome.deal_paid[from_i, t].sum()
+        )
         owed.append((EXTERNAL, debt_unpaid))
-        missed = [(node_names[j], v) for j, v in zip(deals["payer"][to_i],
-                                                     unpaid_deal[to_i, t], strict=True)]
+        missed = [
+            (node_names[j], v)
+            for j, v in zip(deals["payer"][to_i], unpaid_deal[to_i, t], strict=True)
+        ]
         exo = bool(outcome.failed_by_scenario[0, i, t])
-        rows.append({
-            "company_id": system.companies[i], "company": names[i], "year": years[t],
-            "round": int(outcome.first_round[0, i]),
-            "cause": "fails (scenario)" if exo else "cannot pay obligations",
-            "due_usd": outcome.due_out[0, i, t],
-            "unpaid_usd": outcome.unpaid[0, i, t],
-            "unpaid_total_usd": outcome.unpaid[0, i].sum(),
-            "unpaid_to": _money_list(_merge(owed)),
-            "missed_receipts_from": _money_list(_merge(missed)),
-        })
-    cascade = pd.DataFrame(rows, columns=[
-        "company_id", "company", "year", "round", "cause", "due_usd", "unpaid_usd",
-        "unpaid_total_usd", "unpaid_to", "missed_receipts_from"])
-    cascade = cascade.sort_values(["year", "round", "unpaid_usd"], ascending=[True, True, False],
-                                  ignore_index=True)
+        rows.append(
+            {
+                "company_id": system.companies[i],
+                "company": names[i],
+                "year": years[t],
+                "round": int(outcome.first_round[0, i]),
+                "cause": "fails (scenario)" if exo else "cannot pay obligations",
+                "due_usd": outcome.due_out[0, i, t],
+                "unpaid_usd": outcome.unpaid[0, i, t],
+                "unpaid_total_usd": outcome.unpaid[0, i].sum(),
+                "unpaid_to": _money_list(_merge(owed)),
+                "missed_receipts_from": _money_list(_merge(missed)),
+            }
+        )
+    cascade = pd.DataFrame(
+        rows,
+        columns=[
+            "company_id",
+            "company",
+            "year",
+            "round",
+            "cause",
+            "due_usd",
+            "unpaid_usd",
+            "unpaid_total_usd",
+            "unpaid_to",
+            "missed_receipts_from",
+        ],
+    )
+    cascade = cascade.sort_values(
+        ["year", "round", "unpaid_usd"], ascending=[True, True, False], ignore_index=True
+    )
 
     n, t_count = system.n, len(years)
-    year_frame = pd.DataFrame({
-        "year": np.tile(years, n),
-        "company_id": np.repeat(system.companies, t_count),
-        "company": np.repeat(names, t_count),
-        **{col: getattr(outcome, col)[0].ravel() for col in (
-            "external_assets", "due_in", "received", "due_out", "paid")},
-        "unpaid": outcome.unpaid[0].ravel(),
-        "cash_end": outcome.cash_end[0].ravel(),
-        "default_costs": outcome.default_costs[0].ravel(),
-        "defaulted": outcome.defaulted[0].ravel(),
-    }).sort_values(["year", "company_id"], ignore_index=True)
+    year_frame = pd.DataFrame(
+        {
+            "year": np.tile(years, n),
+            "company_id": np.repeat(system.companies, t_count),
+            "company": np.repeat(names, t_count),
+            **{
+                col: getattr(outcome, col)[0].ravel()
+                for col in ("external_assets", "due_in", "received", "due_out", "paid")
+            },
+            "unpaid": outcome.unpaid[0].ravel(),
+            "cash_end": outcome.cash_end[0].ravel(),
+            "default_costs": outcome.default_costs[0].ravel(),
+            "defaulted": outcome.defaulted[0].ravel(),
+        }
+    ).sort_values(["year", "company_id"], ignore_index=True)
 
     equity_loss = equity_losses(system, outcome.first_default)[0]
     credit_loss = (outcome.due_in - outcome.received)[0].sum(axis=1)
-    losses = pd.DataFrame({
-        "company_id": system.companies, "company": names,
-        "defaulted": outcome.first_default[0] >= 0,
-        "unpaid_usd": outcome.unpaid[0].sum(axis=1),
-        "credit_loss_usd": credit_loss, "equity_loss_usd": equity_loss,
-        "loss_usd": credit_loss + equity_loss,
-        "equity_value_usd": system.equity_value,
-    })
+    losses = pd.DataFrame(
+        {
+            "company_id": system.companies,
+            "company": names,
+            "defaulted": outcome.first_default[0] >= 0,
+            "unpaid_usd": outcome.unpaid[0].sum(axis=1),
+            "credit_loss_usd": credit_loss,
+            "equity_loss_usd": equity_loss,
+            "loss_usd": credit_loss + equity_loss,
+            "equity_value_usd": system.equity_value,
+        }
+    )
     losses["loss_to_equity"] = losses["loss_usd"] / losses["equity_value_usd"].where(
-        losses["equity_value_usd"] > 0)
+        losses["equity_value_usd"] > 0
+    )
     losses["equity_wiped_out"] = losses["loss_usd"] >= losses["equity_value_usd"]
     losses = losses.sort_values("loss_usd", ascending=False, ignore_index=True)
 
     d_idx, t_idx = np.nonzero(unpaid_deal > 0.5)
-    unpaid = pd.DataFrame({
-        "deal_id": deals["deal_id"].to_numpy()[d_idx],
-        "payer": np.asarray(names)[deals["payer"].to_numpy()[d_idx]],
-        "payee": np.asarray(names)[deals["payee"].to_numpy()[d_idx]],
-        "year": np.asarray(years)[t_idx],
-        "due_usd": outcome.deal_due[d_idx, t_idx],
-        "paid_usd": outcome.deal_paid[d_idx, t_idx],
-        "unpaid_usd": unpaid_deal[d_idx, t_idx],
-    }).sort_values(["year", "unpaid_usd"], ascending=[True, False], ignore_index=True)
+    unpaid = pd.DataFrame(
+        {
+            "deal_id": deals["deal_id"].to_numpy()[d_idx],
+            "payer": np.asarray(names)[deals["payer"].to_numpy()[d_idx]],
+            "payee": np.asarray(names)[deals["payee"].to_numpy()[d_idx]],
+            "year": np.asarray(years)[t_idx],
+            "due_usd": outcome.deal_due[d_idx, t_idx],
+            "paid_usd": outcome.deal_paid[d_idx, t_idx],
+            "unpaid_usd": unpaid_deal[d_idx, t_idx],
+        }
+    ).sort_values(["year", "unpaid_usd"], ascending=[True, False], ignore_index=True)
 
     return StressResult(
-        scenario=system.scenario, cascade=cascade, years=year_frame, losses=losses,
-        unpaid=unpaid, balance_sheets=system.sheets.reset_index(),
-        defaults_used=defaults_report(system.sheets), skipped_deals=ob.skipped,
-        system=system, outcome=outcome,
+        scenario=system.scenario,
+        cascade=cascade,
+        years=year_frame,
+        losses=losses,
+        unpaid=unpaid,
+        balance_sheets=system.sheets.reset_index(),
+        defaults_used=defaults_report(system.sheets),
+        skipped_deals=ob.skipped,
+        system=system,
+        outcome=outcome,
     )
 
 
@@ -535,17 +613,19 @@ class NetworkOutcome:
         self.first_default = np.where(self.failed, 0, -1)  # one period: index 0
 
 
-def _block_diag(data: np.ndarray, rows: np.ndarray, cols: np.ndarray, nodes: int
-                ) -> sp.csr_array:
+def _block_diag(data: np.ndarray, rows: np.ndarray, cols: np.ndarray, nodes: int) -> sp.csr_array:
     """Block-diagonal sparse matrix of S runs from per-run edge values ``data`` (S x E)."""
     runs = data.shape[0]
     off = (np.arange(runs) * nodes)[:, None]
-    return sp.csr_array((data.ravel(), ((off + rows).ravel(), (off + cols).ravel())),
-                        shape=(runs * nodes, runs * nodes))
+    return sp.csr_array(
+        (data.ravel(), ((off + rows).ravel(), (off + cols).ravel())),
+        shape=(runs * nodes, runs * nodes),
+    )
 
 
-def horizon_inputs(system: StressSystem, amounts: np.ndarray, revenue_base: np.ndarray
-                   ) -> dict[str, np.ndarray]:
+def horizon_inputs(
+    system: StressSystem, amounts: np.ndarray, revenue_base: np.ndarray
+) -> dict[str, np.ndarray]:
     """Horizon totals per run: obligations per deal, external assets, shock losses, distress."""
     ob = system.obligations
     payee = ob.deals["payee"].to_numpy(int)
@@ -555,8 +635,9 @@ def horizon_inputs(system: StressSystem, amounts: np.ndarray, revenue_base: np.n
     live = ob.shares * system.deal_factor * ~gone_by_t[payee]
     due = amounts * live.sum(axis=1)[None, :]  # (S, D)
     # what sellers lose to lower compute prices (buyers pay the lower price)
-    price_loss = amounts * (ob.shares * (1.0 - system.deal_factor) * ~gone_by_t[payee]).sum(
-        axis=1)[None, :]
+    price_loss = (
+        amounts * (ob.shares * (1.0 - system.deal_factor) * ~gone_by_t[payee]).sum(axis=1)[None, :]
+    )
     n = system.n
     lost_receipts = np.zeros((amounts.shape[0], n))
     np.add.at(lost_receipts.T, payee, price_loss.T)
@@ -569,12 +650,18 @@ def horizon_inputs(system: StressSystem, amounts: np.ndarray, revenue_base: np.n
     failed0 = np.broadcast_to(system.fail_year < NEVER, h0.shape)
     h0 = np.where(failed0, 1.0, np.clip(h0, 0.0, 1.0))
     assets = system.cash0[None, :] + (system.margin[None, :, None] * shocked).sum(axis=2)
-    return {"due": due, "h0": h0, "failed0": failed0 | (h0 >= 1.0), "assets": assets,
-            "debt": system.debt_service.sum(axis=1)}
+    return {
+        "due": due,
+        "h0": h0,
+        "failed0": failed0 | (h0 >= 1.0),
+        "assets": assets,
+        "debt": system.debt_service.sum(axis=1),
+    }
 
 
-def network_outcome(system: StressSystem, amounts: np.ndarray | None = None,
-                    revenue_base: np.ndarray | None = None) -> NetworkOutcome:
+def network_outcome(
+    system: StressSystem, amounts: np.ndarray | None = None, revenue_base: np.ndarray | None = None
+) -> NetworkOutcome:
     """Run the scenario's single-period model for S runs at once (block-diagonal batch).
 
     ``amounts`` (S x deals) and ``revenue_base`` (S x companies x years, before shocks) default
@@ -616,8 +703,11 @@ def network_outcome(system: StressSystem, amounts: np.ndarray | None = None,
 
         capital = np.maximum(e0[None, :] * (1.0 - x["h0"]), 0.0)
         res = furfine.sequential_defaults(
-            claims.T.tocsr(), capital.ravel(), x["failed0"].ravel(),
-            loss_given_default=1.0 - params.get("recovery", 0.0))
+            claims.T.tocsr(),
+            capital.ravel(),
+            x["failed0"].ravel(),
+            loss_given_default=1.0 - params.get("recovery", 0.0),
+        )
         failed = np.asarray(res.failed).reshape(runs, n)
         rounds = np.asarray(res.failure_round).reshape(runs, n)
         loss = np.asarray(res.losses).reshape(runs, n) + x["h0"] * e0[None, :]
@@ -635,8 +725,9 @@ def network_outcome(system: StressSystem, amounts: np.ndarray | None = None,
         liabilities = _block_diag(l_due * pays, l_rows, l_cols, nodes)
         owned = np.asarray(ob.holdings.sum(axis=0)).ravel()
         # the model needs outside shareholders: cap the network's share of a company at 99.9 %
-        theta = sp.coo_array(ob.holdings @ sp.diags(np.where(owned > 0.999, 0.999 / np.maximum(
-            owned, 1e-300), 1.0)))
+        theta = sp.coo_array(
+            ob.holdings @ sp.diags(np.where(owned > 0.999, 0.999 / np.maximum(owned, 1e-300), 1.0))
+        )
         t_data = np.broadcast_to(theta.data, (runs, theta.nnz))
         theta_b = _block_diag(t_data, theta.row, theta.col, nodes)
         assets = np.concatenate([np.where(gone, 0.0, x["assets"]), np.zeros((runs, 1))], axis=1)
@@ -651,20 +742,30 @@ def network_outcome(system: StressSystem, amounts: np.ndarray | None = None,
         received = np.zeros((runs, nodes))
         np.add.at(received.T, l_cols, paid_edges.T)
         due_in = np.zeros((runs, nodes))
-        np.add.at(due_in.T, l_cols, (l_due * ~np.concatenate(
-            [gone[:, payee], np.zeros((runs, n), bool)], axis=1)).T)
+        np.add.at(
+            due_in.T,
+            l_cols,
+            (l_due * ~np.concatenate([gone[:, payee], np.zeros((runs, n), bool)], axis=1)).T,
+        )
         loss = (due_in - received)[:, :n]
-        unpaid = np.concatenate([due_out, np.zeros((runs, 0))], axis=1) + x["debt"][None, :] - (
-            p[:, :n])
+        unpaid = (
+            np.concatenate([due_out, np.zeros((runs, 0))], axis=1) + x["debt"][None, :] - (p[:, :n])
+        )
         unpaid = np.maximum(unpaid, 0.0)
         distress = nan
     else:
         raise ValueError(f"unknown model {model!r}")
     keep = claims if runs == 1 else None
-    dense = (np.asarray(keep.toarray())[None] if keep is not None else np.zeros((0, n, n)))
-    return NetworkOutcome(failed=np.asarray(failed, bool), failure_round=np.asarray(rounds),
-                          initial_distress=x["h0"], distress=distress, loss=loss, unpaid=unpaid,
-                          claims=dense)
+    dense = np.asarray(keep.toarray())[None] if keep is not None else np.zeros((0, n, n))
+    return NetworkOutcome(
+        failed=np.asarray(failed, bool),
+        failure_round=np.asarray(rounds),
+        initial_distress=x["h0"],
+        distress=distress,
+        loss=loss,
+        unpaid=unpaid,
+        claims=dense,
+    )
 
 
 def report_network(system: StressSystem, out: NetworkOutcome) -> StressResult:
@@ -679,43 +780,96 @@ def report_network(system: StressSystem, out: NetworkOutcome) -> StressResult:
     claims = out.claims[0]
     rows = []
     for i in np.nonzero(out.failed[0])[0]:
-        failed_debtors = [(names[j], claims[i, j]) for j in np.nonzero(out.failed[0])[0]
-                          if j != i and claims[i, j] > 0]
+        failed_debtors = [
+            (names[j], claims[i, j])
+            for j in np.nonzero(out.failed[0])[0]
+            if j != i and claims[i, j] > 0
+        ]
         owed = [(names[k], claims[k, i]) for k in range(system.n) if claims[k, i] > 0]
         initial = out.initial_distress[0, i] >= 1.0
-        rows.append({
-            "company_id": system.companies[i], "company": names[i], "year": period,
-            "round": int(out.failure_round[0, i]),
-            "cause": ("fails (scenario)" if system.fail_year[i] < NEVER else
-                      "initial shock exceeds equity" if initial else "losses on claims"),
-            "due_usd": float(sum(v for _, v in owed)),
-            "unpaid_usd": float(out.unpaid[0, i]), "unpaid_total_usd": float(out.unpaid[0, i]),
-            "unpaid_to": _money_list(owed),
-            "missed_receipts_from": _money_list(failed_debtors),
-        })
-    cascade = pd.DataFrame(rows, columns=[
-        "company_id", "company", "year", "round", "cause", "due_usd", "unpaid_usd",
-        "unpaid_total_usd", "unpaid_to", "missed_receipts_from"])
+        rows.append(
+            {
+                "company_id": system.companies[i],
+                "company": names[i],
+                "year": period,
+                "round": int(out.failure_round[0, i]),
+                "cause": (
+                    "fails (scenario)"
+                    if system.fail_year[i] < NEVER
+                    else "initial shock exceeds equity"
+                    if initial
+                    else "losses on claims"
+                ),
+                "due_usd": float(sum(v for _, v in owed)),
+                "unpaid_usd": float(out.unpaid[0, i]),
+                "unpaid_total_usd": float(out.unpaid[0, i]),
+                "unpaid_to": _money_list(owed),
+                "missed_receipts_from": _money_list(failed_debtors),
+            }
+        )
+    cascade = pd.DataFrame(
+        rows,
+        columns=[
+            "company_id",
+            "company",
+            "year",
+            "round",
+            "cause",
+            "due_usd",
+            "unpaid_usd",
+            "unpaid_total_usd",
+            "unpaid_to",
+            "missed_receipts_from",
+        ],
+    )
     # rounds where the model has them (Furfine), failures it does not order (-1) last
     order = cascade["round"].where(cascade["round"] >= 0, np.iinfo(np.int64).max)
     cascade = cascade.iloc[np.lexsort((-cascade["due_usd"].to_numpy(float), order.to_numpy()))]
     cascade = cascade.reset_index(drop=True)
-    losses = pd.DataFrame({
-        "company_id": system.companies, "company": names, "defaulted": out.failed[0],
-        "unpaid_usd": out.unpaid[0], "initial_distress": out.initial_distress[0],
-        "distress": out.distress[0], "loss_usd": out.loss[0],
-        "equity_value_usd": system.equity_value,
-    })
+    losses = pd.DataFrame(
+        {
+            "company_id": system.companies,
+            "company": names,
+            "defaulted": out.failed[0],
+            "unpaid_usd": out.unpaid[0],
+            "initial_distress": out.initial_distress[0],
+            "distress": out.distress[0],
+            "loss_usd": out.loss[0],
+            "equity_value_usd": system.equity_value,
+        }
+    )
     losses["loss_to_equity"] = losses["loss_usd"] / losses["equity_value_usd"].where(
-        losses["equity_value_usd"] > 0)
+        losses["equity_value_usd"] > 0
+    )
     losses = losses.sort_values("loss_usd", ascending=False, ignore_index=True)
-    empty_years = pd.DataFrame(columns=["year", "company_id", "company", "external_assets",
-                                        "due_in", "received", "due_out", "paid", "unpaid",
-                                        "cash_end", "default_costs", "defaulted"])
+    empty_years = pd.DataFrame(
+        columns=[
+            "year",
+            "company_id",
+            "company",
+            "external_assets",
+            "due_in",
+            "received",
+            "due_out",
+            "paid",
+            "unpaid",
+            "cash_end",
+            "default_costs",
+            "defaulted",
+        ]
+    )
     return StressResult(
-        scenario=system.scenario, cascade=cascade, years=empty_years, losses=losses,
-        unpaid=pd.DataFrame(columns=["deal_id", "payer", "payee", "year", "due_usd", "paid_usd",
-                                     "unpaid_usd"]),
-        balance_sheets=system.sheets.reset_index(), defaults_used=defaults_report(system.sheets),
-        skipped_deals=system.obligations.skipped, system=system, outcome=None, network=out,
+        scenario=system.scenario,
+        cascade=cascade,
+        years=empty_years,
+        losses=losses,
+        unpaid=pd.DataFrame(
+            columns=["deal_id", "payer", "payee", "year", "due_usd", "paid_usd", "unpaid_usd"]
+        ),
+        balance_sheets=system.sheets.reset_index(),
+        defaults_used=defaults_report(system.sheets),
+        skipped_deals=system.obligations.skipped,
+        system=system,
+        outcome=None,
+        network=out,
     )

@@ -197,8 +197,7 @@ def build_obligations(
     investment = kind.isin(INVESTMENT_KINDS)
     reasons[investment & (frame["status"] == "completed")] = "completed investment (a holding)"
     reasons[is_funding & ~in_kinds] = "funding commitments are off"
-    reasons[(kind == "acquisition") & (frame["status"] != "completed")] = (
-        "acquisition (a holding)")
+    reasons[(kind == "acquisition") & (frame["status"] != "completed")] = "acquisition (a holding)"
     reasons[(reasons == "") & ~frame["status"].isin(statuses)] = "status not counted"
     reasons[(reasons == "") & frame["payee_id"].isna()] = "no single counterparty"
     reasons[(reasons == "") & ~(frame["payer_id"].isin(index) & frame["payee_id"].isin(index))] = (
@@ -208,11 +207,14 @@ def build_obligations(
 
     keep = frame.loc[reasons == ""].copy()
     has_term = keep["term_years"].notna().to_numpy()
-    term = np.where(has_term, keep["term_years"].astype(float),
-                    keep["obligation_kind"].map(terms).astype(float))
+    term = np.where(
+        has_term, keep["term_years"].astype(float), keep["obligation_kind"].map(terms).astype(float)
+    )
     start_dates = keep["term_start"].where(keep["term_start"].notna(), keep["announced"])
-    shares = year_shares(_fractional_year(start_dates), term, years) if len(keep) else np.zeros(
-        (0, len(years))
+    shares = (
+        year_shares(_fractional_year(start_dates), term, years)
+        if len(keep)
+        else np.zeros((0, len(years)))
     )
     term_source = np.where(has_term, "stated", "default")
     if "schedule" in keep and len(keep):
@@ -224,9 +226,11 @@ def build_obligations(
 
     due_in_horizon = shares.sum(axis=1) > 1e-12
     reasons.loc[keep.index[~due_in_horizon]] = "nothing due within the horizon"
-    keep, shares, term_source = keep[due_in_horizon], shares[due_in_horizon], term_source[
-        due_in_horizon
-    ]
+    keep, shares, term_source = (
+        keep[due_in_horizon],
+        shares[due_in_horizon],
+        term_source[due_in_horizon],
+    )
 
     table = pd.DataFrame(
         {
@@ -247,8 +251,13 @@ def build_obligations(
     skipped = frame.loc[reasons != "", ["id", "payer_id", "payee_id", "kind"]].copy()
     skipped["reason"] = reasons[reasons != ""]
     holdings = equity_holdings(
-        deals, companies, equity_values or {}, statuses=statuses, figures=figures,
-        basis=basis, up_to_floor=up_to_floor,
+        deals,
+        companies,
+        equity_values or {},
+        statuses=statuses,
+        figures=figures,
+        basis=basis,
+        up_to_floor=up_to_floor,
     )
     return ObligationSet(companies, years, table, shares, skipped.reset_index(drop=True), holdings)
 
@@ -290,14 +299,19 @@ def equity_holdings(
     if len(inv):
         amount = deal_amounts(inv, basis, up_to_floor)
         value = inv["payee_id"].map(equity_values).astype(float)
-        stake = np.where(inv["stake_pct"].notna(), inv["stake_pct"].astype(float) / 100.0,
-                         amount / value)
-        stake = pd.Series(stake, index=pd.MultiIndex.from_arrays(
-            [inv["payer_id"], inv["payee_id"]]))
+        stake = np.where(
+            inv["stake_pct"].notna(), inv["stake_pct"].astype(float) / 100.0, amount / value
+        )
+        stake = pd.Series(
+            stake, index=pd.MultiIndex.from_arrays([inv["payer_id"], inv["payee_id"]])
+        )
         stakes = stake[np.isfinite(stake.to_numpy())].groupby(level=[0, 1]).sum()
     if figures is not None and len(figures) and "counterparty" in figures:
-        st = figures.loc[(figures["name"] == "stake") & figures["company_id"].isin(index)
-                         & figures["counterparty"].isin(index)]
+        st = figures.loc[
+            (figures["name"] == "stake")
+            & figures["company_id"].isin(index)
+            & figures["counterparty"].isin(index)
+        ]
         if len(st):
             st = st.sort_values("as_of").groupby(["company_id", "counterparty"])["value_usd"].last()
             stakes = pd.concat([stakes[~stakes.index.isin(st.index)], st.astype(float)])

@@ -41,9 +41,7 @@ SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 ModelName = Literal["eisenberg-noe", "rogers-veraart", "debtrank", "furfine", "cross-holdings"]
 MODELS: tuple[str, ...] = ModelName.__args__  # type: ignore[attr-defined]
-ROLES: frozenset[str] = frozenset(
-    {"ai_lab", "cloud", "chipmaker", "neocloud", "investor", "other"}
-)
+ROLES: frozenset[str] = frozenset({"ai_lab", "cloud", "chipmaker", "neocloud", "investor", "other"})
 #: Parameters each model accepts (with their allowed range); anything else is an error.
 MODEL_PARAMETERS: dict[str, dict[str, tuple[float, float]]] = {
     "eisenberg-noe": {},
@@ -117,10 +115,20 @@ class Uncertainty(_Model):
 
 
 class BalanceSheetSettings(_Model):
-    overrides: dict[str, dict[Literal["revenue", "cash", "debt", "equity_value", "cash_margin"],
-                              Annotated[float, Field(ge=0.0)]]] = Field(default_factory=dict)
-    defaults: dict[str, dict[Literal["revenue", "cash", "debt", "equity_value", "cash_margin"],
-                             Annotated[float, Field(ge=0.0)]]] = Field(default_factory=dict)
+    overrides: dict[
+        str,
+        dict[
+            Literal["revenue", "cash", "debt", "equity_value", "cash_margin"],
+            Annotated[float, Field(ge=0.0)],
+        ],
+    ] = Field(default_factory=dict)
+    defaults: dict[
+        str,
+        dict[
+            Literal["revenue", "cash", "debt", "equity_value", "cash_margin"],
+            Annotated[float, Field(ge=0.0)],
+        ],
+    ] = Field(default_factory=dict)
     debt_term_years: Annotated[float, Field(gt=0.0, le=50.0)] = 5.0
 
 
@@ -152,17 +160,20 @@ class Scenario(_Model):
         for key, value in self.parameters.items():
             if key not in allowed:
                 expected = ", ".join(allowed) or "no parameters"
-                raise ValueError(f"unknown parameter {key!r} for model {self.model}; "
-                                 f"expected {expected}")
+                raise ValueError(
+                    f"unknown parameter {key!r} for model {self.model}; expected {expected}"
+                )
             lo, hi = allowed[key]
             if not lo <= value <= hi:
-                raise ValueError(f"parameter {key} of {self.model} must be in [{lo}, {hi}], "
-                                 f"got {value}")
+                raise ValueError(
+                    f"parameter {key} of {self.model} must be in [{lo}, {hi}], got {value}"
+                )
         end = self.start_year + self.horizon - 1
         for i, f in enumerate(self.shocks.fail):
             if f.year is not None and not self.start_year <= f.year <= end:
-                raise ValueError(f"shocks.fail[{i}].year {f.year} is outside the horizon "
-                                 f"{self.start_year}-{end}")
+                raise ValueError(
+                    f"shocks.fail[{i}].year {f.year} is outside the horizon {self.start_year}-{end}"
+                )
         return self
 
     def model_parameters(self) -> dict[str, float]:
@@ -213,8 +224,8 @@ def _line_of(root: yaml.Node | None, loc: Iterable[object]) -> int | None:
             if key is None:
                 break
             node, line = nxt, key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(
-            node.value
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
         ):
             node = node.value[part]
             line = node.start_mark.line + 1
@@ -230,8 +241,12 @@ def _expected(err: dict[str, Any]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
-              "less_than": "<"}[kind]
+        op = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
         bound = next(iter(ctx.values()), "?")
         return f"expected a number {op} {bound}"
     if kind == "value_error":
@@ -249,8 +264,11 @@ def format_validation_error(exc: ValidationError, source: str, root: yaml.Node |
         line = _line_of(root, loc)
         if line is not None:
             where += f", line {line}"
-        got = "" if err["type"] == "missing" or isinstance(err.get("input"), dict) else (
-            f", got {err.get('input')!r}")
+        got = (
+            ""
+            if err["type"] == "missing" or isinstance(err.get("input"), dict)
+            else (f", got {err.get('input')!r}")
+        )
         if err["type"] == "extra_forbidden":
             got = f" {loc[-1]!r}" if loc else ""
             lines.append(f"{where}, {_loc_text(loc[:-1])}: unknown key{got}")
@@ -270,8 +288,9 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def parse_scenario(text: str, source: str = "<scenario>", *, _seen: tuple[str, ...] = ()
-                   ) -> Scenario:
+def parse_scenario(
+    text: str, source: str = "<scenario>", *, _seen: tuple[str, ...] = ()
+) -> Scenario:
     """Validate YAML text as a scenario; :class:`ScenarioError` names source, line, key, value.
 
     ``extends: NAME_OR_PATH`` starts from another scenario (a shipped name, or a path relative to
@@ -290,8 +309,9 @@ def parse_scenario(text: str, source: str = "<scenario>", *, _seen: tuple[str, .
         parent = data.pop("extends")
         line = _line_of(root, ["extends"])
         if not isinstance(parent, str) or not parent:
-            raise ScenarioError(f"{source}, line {line}, extends: expected a scenario name or "
-                                f"path, got {parent!r}")
+            raise ScenarioError(
+                f"{source}, line {line}, extends: expected a scenario name or path, got {parent!r}"
+            )
         relative = Path(source).parent / parent
         target = relative if relative.suffix in (".yaml", ".yml") and relative.is_file() else parent
         try:
@@ -300,8 +320,9 @@ def parse_scenario(text: str, source: str = "<scenario>", *, _seen: tuple[str, .
             raise ScenarioError(f"{source}, line {line}, extends: {exc}") from None
         if str(path.resolve()) in _seen:
             raise ScenarioError(f"{source}, line {line}, extends: circular reference to {path}")
-        base = parse_scenario(path.read_text(encoding="utf-8"), str(path),
-                              _seen=(*_seen, str(path.resolve())))
+        base = parse_scenario(
+            path.read_text(encoding="utf-8"), str(path), _seen=(*_seen, str(path.resolve()))
+        )
         data = _deep_merge(base.model_dump(exclude_unset=True), data)
     try:
         return Scenario.model_validate(data)
@@ -340,8 +361,15 @@ def list_scenarios() -> pd.DataFrame:
     rows = []
     for name in shipped_names():
         s = load_scenario(name)
-        rows.append({"name": name, "model": s.model, "horizon": s.horizon,
-                     "start_year": s.start_year, "description": s.description})
+        rows.append(
+            {
+                "name": name,
+                "model": s.model,
+                "horizon": s.horizon,
+                "start_year": s.start_year,
+                "description": s.description,
+            }
+        )
     return pd.DataFrame(rows, columns=["name", "model", "horizon", "start_year", "description"])
 
 
@@ -365,8 +393,9 @@ def company_lookup(companies: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
-def resolve_companies(scenario: Scenario, companies: pd.DataFrame, source: str = "scenario"
-                      ) -> Scenario:
+def resolve_companies(
+    scenario: Scenario, companies: pd.DataFrame, source: str = "scenario"
+) -> Scenario:
     """Check that every company the scenario names exists; return it with names turned into ids.
 
     Targets may also be a role (``ai_lab`` ...) or ``all`` where that makes sense.
