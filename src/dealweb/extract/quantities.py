@@ -283,12 +283,17 @@ _PAREN_RE = re.compile(r"\s*[(\[]\s*(?:about\s+|around\s+|approximately\s+|rough
 
 
 def find_money(text: str, on: dt.date | None = None) -> list[Money]:
-    """All money expressions in ``text``, left to right, restatements folded in.
+    """All money expressions in ``text``, left to right, restatements folded in (cached).
 
     A restatement is an amount in another currency in brackets right after the first one
     ("$5 billion (€4.3 billion)"); it becomes part of the first :class:`Money` (whose currency is
     the one stated first; its USD value comes from the USD figure when one of the two is USD).
     """
+    return list(_find_money(text, on))
+
+
+@functools.lru_cache(maxsize=8192)
+def _find_money(text: str, on: dt.date | None) -> tuple[Money, ...]:
     found: list[Money] = []
     taken: list[tuple[int, int]] = []
     for m in _SHARED_RANGE_RE.finditer(text):
@@ -305,7 +310,7 @@ def find_money(text: str, on: dt.date | None = None) -> list[Money]:
                 found.append(money)
                 taken.append((m.start(), m.end()))
     found.sort(key=lambda x: x.start)
-    return _fold_restatements(text, found)
+    return tuple(_fold_restatements(text, found))
 
 
 def _fold_restatements(text: str, found: list[Money]) -> list[Money]:
@@ -358,6 +363,11 @@ def _fold_restatements(text: str, found: list[Money]) -> list[Money]:
 
 def find_power(text: str) -> list[Power]:
     """Gigawatt expressions ("1 gigawatt", "30 GW", "up to one gigawatt", "1-gigawatt")."""
+    return list(_find_power(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _find_power(text: str) -> tuple[Power, ...]:
     out: list[Power] = []
     for m in _POWER_RE.finditer(text):
         n = words_to_number(m.group("num"))
@@ -379,4 +389,4 @@ def find_power(text: str) -> list[Power]:
                 hedge=hedge,
             )
         )
-    return out
+    return tuple(out)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from dealweb.extract.base import Candidate, register
 from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
@@ -223,6 +223,7 @@ class RuleExtractor:
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
         self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
+        self._docs: dict[str, Doc] = {}
 
     # --- pipeline -----------------------------------------------------------------------------
     @staticmethod
@@ -232,12 +233,12 @@ class RuleExtractor:
         suffixes = [*nlp.Defaults.suffixes, r"(?<=\d[A-Za-z])\.", r"(?<=\d[A-Za-z]{2})\."]
         nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
         nlp.add_pipe("sentencizer")
-        ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+        # Phrase patterns (strings) run on spaCy's PhraseMatcher, which stays fast with many
+        # names; matching is on the exact text (ORTH), with an all-caps variant of each name.
+        ruler = nlp.add_pipe(
+            "entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"}
+        )
         patterns: list[dict] = []
-
-        def tokens(text: str) -> list[str]:
-            return [t.text for t in nlp.make_doc(text)]
-
         for e in gazetteer.entries:
             for form in e.surface_forms:
                 if not form.strip():
@@ -245,22 +246,28 @@ class RuleExtractor:
                 variants = {form, form.upper()} if len(form) > 3 else {form}
                 if form.islower():
                     variants.add(form.title())
-                for v in variants:
-                    patterns.append(
-                        {"label": "ORG", "id": e.id, "pattern": [{"ORTH": t} for t in tokens(v)]}
-                    )
+                patterns += [{"label": "ORG", "id": e.id, "pattern": v} for v in variants]
+        firms = ("company", "firm", "startup", "lab", "group")
         for product, owner in gazetteer.products().items():
-            toks = [{"ORTH": t} for t in tokens(product)]
-            patterns.append({"label": "PRODUCT", "id": owner, "pattern": toks})
-            maker = {"LOWER": {"IN": list(MAKER_WORDS)}}
-            patterns.append({"label": "ORG", "id": owner, "pattern": [*toks, maker]})
-            maker_of = [maker, {"LOWER": "of"}, *toks]
-            patterns.append({"label": "ORG", "id": owner, "pattern": maker_of})
-            firm = {"LOWER": {"IN": ["company", "firm", "startup", "lab", "group"]}}
-            behind = [firm, {"LOWER": "behind"}, *toks]  # "the company behind ChatGPT"
-            patterns.append({"label": "ORG", "id": owner, "pattern": behind})
+            patterns.append({"label": "PRODUCT", "id": owner, "pattern": product})
+            phrases = set()
+            for w in MAKER_WORDS:
+                for word in (w, w.capitalize()):
+                    phrases |= {f"{product} {w}", f"{word} of {product}"}
+            for f in firms:  # "the company behind ChatGPT"
+                phrases |= {f"{f} behind {product}", f"{f.capitalize()} behind {product}"}
+            patterns += [{"label": "ORG", "id": owner, "pattern": ph} for ph in sorted(phrases)]
         ruler.add_patterns(patterns)
         return nlp
+
+    def _parse(self, para: str) -> Doc:
+        """Parse a paragraph; repeated paragraphs (boilerplate, dumps) are parsed once."""
+        doc = self._docs.get(para)
+        if doc is None:
+            if len(self._docs) > 4096:
+                self._docs.clear()
+            doc = self._docs[para] = self.nlp(para)
+        return doc
 
     # --- public -------------------------------------------------------------------------------
     def extract(self, text: str, date: dt.date | None = None) -> list[Candidate]:
@@ -273,7 +280,7 @@ class RuleExtractor:
             if not _worth_parsing(para):
                 self._context = ()
                 continue
-            doc = self.nlp(para)
+            doc = self._parse(para)
             for sent in doc.sents:
                 if not sent.text.strip():
                     continue
