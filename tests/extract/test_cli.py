@@ -129,6 +129,20 @@ def test_acceptance_requires_a_source_url(article: Path, db: str) -> None:
     assert r.exit_code == 2
 
 
+def test_acceptance_needs_a_date_when_the_article_has_none(article: Path, db: str) -> None:
+    r = run(article, "--accept-all", "--db", db, "--source-url", "https://example.org/a")
+    assert r.exit_code == 2
+    assert "--date" in r.stderr
+
+
+def test_acceptance_into_a_ledger_without_companies(article: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'blank.sqlite'}"
+    r = run(article, "--accept-all", "--db", url, "--source-url", "https://example.org/a",
+            "--date", "2025-11-18")  # fmt: skip
+    assert r.exit_code == 2
+    assert "dealweb init" in r.stderr
+
+
 def test_accept_all_twice_adds_nothing_the_second_time(article: Path, empty_db: str) -> None:
     url = "https://example.org/news/microsoft-nvidia-anthropic"
     args = (article, "--accept-all", "--db", empty_db, "--source-url", url, "--date", "2025-11-18")

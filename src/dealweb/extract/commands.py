@@ -263,10 +263,17 @@ def extract_command(
             pd.DataFrame(records).to_csv(sys.stdout, index=False, lineterminator="\n")
 
         if accepting and all_cands:
+            if default_date is None and any(c.date is None for c in all_cands):
+                raise UserError(
+                    "no article date found in the text; pass --date YYYY-MM-DD so accepted deals "
+                    "get their announcement date (not today's)"
+                )
             if ledger is None:
                 import dealweb
 
                 ledger = dealweb.open(db)
+            if not ledger.companies():
+                raise UserError("the ledger has no companies yet; run `dealweb init` first")
             chosen = _review(all_cands, gaz) if review else all_cands
             _accept(ledger, chosen, source_url or "", default_date, publisher)
         if failures:
