@@ -413,3 +413,39 @@ def test_every_reference_source_url_is_kept():
     assert len(urls) > 40
     dropped = [u for u in urls if u not in listed]
     assert not dropped, f"reference source URLs dropped: {dropped}"
+
+
+# --- fact-check 2026-11-25: conventions an analysis relies on ---------------------------------
+
+FLOOR_WORDS = re.compile(r"^(more than|at least|over) \$", re.IGNORECASE)
+DEAL_ID = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9.]+)+-20\d\d\b")
+
+
+def test_stated_floors_have_no_ceiling(deals):
+    """'More than $10B' is a floor: amount_low is the figure and amount_high stays empty."""
+    floors = [d for d in deals if d.amount_stated and FLOOR_WORDS.match(d.amount_stated)]
+    assert len(floors) >= 3, [d.id for d in floors]
+    for d in floors:
+        assert d.amount_usd_low is not None and d.amount_usd_high is None, d.id
+
+
+@pytest.mark.parametrize("deal_id", ["stargate-500b-2025", "openai-1.4t-30gw-2025"])
+def test_umbrella_totals_are_excludable(by_id, deal_id):
+    assert {"aggregate", "overlaps"} <= set(by_id[deal_id].tags), deal_id
+
+
+def test_overlapping_deals_name_what_they_overlap(deals, by_id):
+    """A deal tagged 'overlaps' names, in its notes, another deal it double counts with."""
+    for d in deals:
+        if "overlaps" not in d.tags:
+            continue
+        named = {m for m in DEAL_ID.findall(d.notes or "") if m != d.id}
+        assert named & set(by_id), f"{d.id}: 'overlaps' without naming another deal id in notes"
+
+
+def test_superseded_revenue_share_is_capped(by_id):
+    """Microsoft-OpenAI revenue share: the 2026 amendment caps it (reported $38B) and the 2025
+    uncapped entry is marked as overlapping so the two are never summed."""
+    cap = by_id["openai-msft-revenue-share-cap-2026"]
+    assert cap.kind == "revenue_share" and cap.up_to and cap.amount_usd_low is None
+    assert "overlaps" in by_id["openai-msft-revenue-share-2025"].tags
