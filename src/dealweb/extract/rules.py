@@ -63,7 +63,8 @@ _EQUITY_CUE = re.compile(
 _SPEND_CUE = re.compile(
     r"\b(spend\w*|buy\w*|bought|purchas\w*|cloud|compute|computing|capacity|services?|"
     r"contracts?|leas(?:e|es|ed|ing)\b|rent(?:s|ed|ing|al)?\b|chips?|gpus?|processors?|accelerators?|tpus?|hardware|"
-    r"data cent\w+|datacent\w+|servers?|infrastructure|deploy\w*|suppl\w+|provid\w+|customer)\b"
+    r"data cent\w+|datacent\w+|servers?|infrastructure|deploy\w*|suppl\w+|provid\w+|customer|"
+    r"orders?)\b"
 )
 _WARRANT_CUE = re.compile(r"\bwarrants?\b")
 _ACQUIRE_CUE = re.compile(r"\b(acquir\w*|acquisition|takeover|take over|buyout)\b")
@@ -93,6 +94,15 @@ _EQUITY_VERB = re.compile(
     r"fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|lead(?:s|ing)?|led)\b"
 )
 _INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neocloud": 1, "ai_lab": 0}
+_VAGUE_AMOUNT = re.compile(
+    r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
+)
+_ORDER_BEFORE = re.compile(r"\b(orders?|contracts?|commitments?|business|bookings?)\b[^;]{0,60}$")
+# Words after which a company name starts a new (sub)clause as its subject.
+_CLAUSE_OPENERS = {
+    "after", "as", "that", "when", "while", "and", "said", "says", "because", "since", "why",
+    "where", "once", "before", ",", "then", "but", "so", "how",
+}  # fmt: skip
 _PREPOSITIONS = {"in", "into", "from", "by", "with", "to", "on", "for", "of", "at"}
 _RAISE_VERB = re.compile(r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur\w+|gets|got|obtain\w*|land\w*)\b")
 
@@ -461,7 +471,14 @@ class RuleExtractor:
         powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
         powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])]
         if not monies and not powers:
-            return []
+            vague = _VAGUE_AMOUNT.search(low)
+            if vague is None or not re.search(
+                r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment)\b", low
+            ):
+                return []
+            # "a multibillion-dollar partnership with Microsoft": a deal whose size is not given
+            monies = [Money(vague.start(), vague.end(), clause.text[vague.start() : vague.end()],
+                            "USD", None, None, False, None, None)]  # fmt: skip
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
@@ -563,8 +580,16 @@ class RuleExtractor:
     ) -> tuple[str, str, bool] | None:
         subject_group = lead_group = _subject_group(parties, clause, None)
         anchor_abs = base + anchor.start
+        low_clause = clause.text.lower()
         subject = parties[0]
         governing = {"in", "into", "to", "with", "from", "on", "for"}
+        if family == "spend":
+            for m in parties:
+                # "an order worth $6.3 billion from Nvidia": the one the order comes from buys.
+                if m.prev == "from" and _ORDER_BEFORE.search(low_clause[: max(0, m.start - base)]):
+                    sellers = [p for p in parties if p.cid != m.cid]
+                    if sellers:
+                        return m.cid, sellers[0].cid, True
         if subject.prev in governing:
             # "… stakes, including a $5 billion investment in Intel": Intel is not the investor;
             # the investor is unnamed here ("the company").
@@ -588,6 +613,18 @@ class RuleExtractor:
         ]  # fmt: skip
         if owner:
             subject = owner[-1]
+            subject_group = [subject]
+        elif len(lead_group) <= 1 and (
+            closest := [
+                m for m in clause.mentions
+                if m.label == "ORG" and not (m.non_party or m.brand or m.possessive)
+                and m.prev in _CLAUSE_OPENERS and m.end <= anchor_abs
+                and m.start > subject.start
+            ]
+        ):  # fmt: skip
+            # "Shares of CoreWeave popped after Nvidia announced it has invested $2 billion":
+            # the company named last before the amount is the subject of its verb.
+            subject = closest[-1]
             subject_group = [subject]
         elif _REPORTING.match(clause.text[subject.end - base :]):
             # "CoreWeave said Nvidia is obligated to purchase …": the reported clause's subject
@@ -628,7 +665,11 @@ class RuleExtractor:
 
         others.sort(key=place)
         own = [p for p in others if place(p)[0] == 0]
-        if len(others) >= 3 and len(own) != 1:
+        listed = any(
+            re.fullmatch(r"\s*(?:,|and|, and|&)\s*", clause.text[a.end - base : b.start - base])
+            for a, b in zip(own, own[1:], strict=False)
+        )
+        if len(others) >= 3 and (listed or not own):
             return None  # a list of counterparties: an aggregate, not one deal
         by_prep: dict[str, _Mention] = {}
         for p in others:
