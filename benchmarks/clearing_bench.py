@@ -275,7 +275,7 @@ def main(argv: list[str]) -> int:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}; "
         f"load average at start "
-        f"{os.getloadavg()[0]:.1f} (other work was running on the same 2 cores).",
+        f"{os.getloadavg()[0]:.1f}.",
         "",
         "Networks: ~10 obligations per company, lognormal amounts, external assets = net position "
         "+ N(5 %, 30 %) buffer (`base`) or that / 50 (`severe`). `fda` = our exact fictitious "

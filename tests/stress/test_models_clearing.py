@@ -143,19 +143,39 @@ def test_matches_dense_reference(n, stress, alpha, beta):
     assert 0 < result.n_defaults < n
 
 
-def test_picard_agrees_and_batch_equals_single():
-    matrix, e = random_network(2000, 8, seed=1, stress=0.5)
+@pytest.mark.parametrize(
+    ("n", "stress", "alpha", "beta"),
+    [
+        (1000, 0.5, 1.0, 1.0),  # batch solver (small network), fast sweeps
+        (1000, 0.02, 1.0, 1.0),  # batch solver, slow sweeps hand scenarios to the single solver
+        (1000, 0.4, 0.7, 0.9),  # batch solver with default costs
+        (2000, 0.5, 1.0, 1.0),  # large network: scenario-by-scenario solver
+    ],
+)
+def test_batch_equals_single_and_picard(n, stress, alpha, beta):
+    matrix, e = random_network(n, 8, seed=1, stress=stress)
     rng = np.random.default_rng(2)
-    batch = e[None, :] * rng.uniform(0.3, 1.5, size=(5, 1))
-    together = eisenberg_noe.clearing_vector(matrix, batch)
-    assert together.payments.shape == (5, 2000)
-    for s in range(5):
-        alone = eisenberg_noe.clearing_vector(matrix, batch[s])
-        np.testing.assert_array_equal(together.payments[s], alone.payments)
+    batch = e[None, :] * rng.uniform(0.3, 1.5, size=(6, 1))
+    batch[0] = 0.0  # everyone short of external assets
+    together = rogers_veraart.clearing_vector(matrix, batch, alpha, beta)
+    assert together.payments.shape == (6, n)
+    scale = together.total_obligations.max()
+    assert together.residual <= 1e-14 * scale
+    for s in range(6):
+        alone = rogers_veraart.clearing_vector(matrix, batch[s], alpha, beta)
+        np.testing.assert_allclose(together.payments[s], alone.payments, rtol=0, atol=1e-13 * scale)
         np.testing.assert_array_equal(together.default_round[s], alone.default_round)
-    picard = eisenberg_noe.clearing_vector(matrix, batch, method="picard")
-    np.testing.assert_allclose(picard.payments, together.payments, rtol=0, atol=1e-10)
-    np.testing.assert_array_equal(picard.defaulted, together.defaulted)
+    if alpha == beta == 1.0:  # Eisenberg-Noe: the fixed point is unique here, Picard finds it
+        picard = rogers_veraart.clearing_vector(matrix, batch, alpha, beta, method="picard")
+        np.testing.assert_allclose(picard.payments, together.payments, rtol=0, atol=1e-10 * scale)
+        np.testing.assert_array_equal(picard.defaulted, together.defaulted)
+    else:  # with default costs, the greatest of several fixed points: the dense reference
+        for s in (0, 1):
+            expected = dense_greatest_clearing(matrix, batch[s], alpha, beta)
+            np.testing.assert_allclose(together.payments[s], expected, rtol=0, atol=1e-12 * scale)
+    # a company that owes nothing can never be in default (regression: round-off once made
+    # a payment of -1e-163 and flagged such a company)
+    assert not np.any(together.defaulted & (together.total_obligations == 0))
 
 
 def test_default_rounds_are_fictitious_default_waves():
@@ -205,13 +225,19 @@ def networks(draw):
     n = draw(st.integers(2, 12))
     amounts = draw(
         st.lists(
-            st.one_of(st.just(0.0), st.floats(0.01, 100.0)), min_size=n * n, max_size=n * n
+            st.one_of(st.just(0.0), st.floats(0.01, 100.0, allow_subnormal=False)),
+            min_size=n * n,
+            max_size=n * n,
         )
     )
     matrix = np.array(amounts).reshape(n, n)
     np.fill_diagonal(matrix, 0.0)
-    e = np.array(draw(st.lists(st.floats(0.0, 100.0), min_size=n, max_size=n)))
-    bump = np.array(draw(st.lists(st.floats(0.0, 50.0), min_size=n, max_size=n)))
+    e = np.array(
+        draw(st.lists(st.floats(0.0, 100.0, allow_subnormal=False), min_size=n, max_size=n))
+    )
+    bump = np.array(
+        draw(st.lists(st.floats(0.0, 50.0, allow_subnormal=False), min_size=n, max_size=n))
+    )
     return sp.csr_array(matrix), e, bump
 
 
@@ -224,6 +250,7 @@ def test_clearing_invariants(case):
     scale = max(pbar.max(), e.max(), 1.0)
     # payments never exceed obligations and are never negative
     assert np.all(p >= 0) and np.all(p <= pbar)
+    assert not np.any(result.defaulted & (pbar == 0))
     # the result is the fixed point, to machine precision
     assert result.residual <= 1e-14 * scale
     # money is conserved: what is paid is received (pro rata shares sum to one)
@@ -257,3 +284,20 @@ def test_no_shock_changes_nothing(case):
     assert not result.defaulted.any()
     assert (result.default_round == -1).all()
     np.testing.assert_array_equal(result.shortfall, np.zeros_like(pbar))
+
+
+def test_input_matrix_is_not_modified():
+    """Duplicates and explicit zeros are merged on a private copy, never in the caller's matrix."""
+    matrix = sp.csr_array(
+        (np.array([2.0, 3.0, 0.0]), np.array([1, 1, 0]), np.array([0, 2, 3])), shape=(2, 2)
+    )
+    before = (matrix.data.copy(), matrix.indices.copy(), matrix.indptr.copy())
+    result = eisenberg_noe.clearing_vector(matrix, [1.0, 0.0])
+    np.testing.assert_allclose(result.payments, [1.0, 0.0])
+    for now, then in zip((matrix.data, matrix.indices, matrix.indptr), before, strict=True):
+        np.testing.assert_array_equal(now, then)
+
+
+def test_subnormal_amount_is_rejected():
+    with pytest.raises(ValueError, match=r"entry \[0, 1\] = .* below the smallest normal"):
+        eisenberg_noe.clearing_vector(np.array([[0, 1e-310], [0, 0]]), [0.0, 0.0])

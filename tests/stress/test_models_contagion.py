@@ -58,16 +58,18 @@ def test_furfine_bad_input():
 @st.composite
 def exposure_networks(draw):
     n = draw(st.integers(2, 10))
-    values = draw(st.lists(st.floats(0, 10), min_size=n * n, max_size=n * n))
+    values = draw(st.lists(st.floats(0, 10, allow_subnormal=False), min_size=n * n, max_size=n * n))
     matrix = np.array(values).reshape(n, n)
     np.fill_diagonal(matrix, 0)
-    capital = np.array(draw(st.lists(st.floats(0.1, 20), min_size=n, max_size=n)))
+    capital = np.array(
+        draw(st.lists(st.floats(0.1, 20, allow_subnormal=False), min_size=n, max_size=n))
+    )
     first = draw(st.integers(0, n - 1))
     return matrix, capital, first
 
 
 @settings(max_examples=100, deadline=None)
-@given(exposure_networks(), st.floats(0, 1))
+@given(exposure_networks(), st.floats(0, 1, allow_subnormal=False))
 def test_furfine_properties(case, lgd):
     matrix, capital, first = case
     result = furfine.sequential_defaults(matrix, capital, [first], loss_given_default=lgd)
@@ -123,7 +125,7 @@ def test_debtrank_full_impact_cycle_defaults_everyone():
 
 
 @settings(max_examples=100, deadline=None)
-@given(exposure_networks(), st.floats(0, 1))
+@given(exposure_networks(), st.floats(0, 1, allow_subnormal=False))
 def test_debtrank_properties_and_batch(case, shock):
     matrix, equity, first = case
     n = len(equity)
@@ -189,13 +191,22 @@ def test_cross_holdings_bad_input():
 @st.composite
 def holding_networks(draw):
     n = draw(st.integers(2, 8))
-    debts = np.array(draw(st.lists(st.floats(0, 50), min_size=n * n, max_size=n * n)))
-    stakes = np.array(draw(st.lists(st.floats(0, 1), min_size=n * n, max_size=n * n)))
+    debts = np.array(
+        draw(st.lists(st.floats(0, 50, allow_subnormal=False), min_size=n * n, max_size=n * n))
+    )
+    stakes = np.array(
+        draw(st.lists(st.floats(0, 1, allow_subnormal=False), min_size=n * n, max_size=n * n))
+    )
     debts, stakes = debts.reshape(n, n), stakes.reshape(n, n)
     np.fill_diagonal(debts, 0)
     np.fill_diagonal(stakes, 0)
-    stakes = stakes / np.maximum(stakes.sum(axis=0), 1e-9) * draw(st.floats(0, 0.95))
-    e = np.array(draw(st.lists(st.floats(0, 50), min_size=n, max_size=n)))
+    stakes = (
+        stakes
+        / np.maximum(stakes.sum(axis=0), 1e-9)
+        * draw(st.floats(0, 0.95, allow_subnormal=False))
+    )
+    stakes[stakes < 1e-12] = 0.0
+    e = np.array(draw(st.lists(st.floats(0, 50, allow_subnormal=False), min_size=n, max_size=n)))
     return debts, stakes, e
 
 

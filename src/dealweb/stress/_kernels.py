@@ -38,9 +38,13 @@ DENSE_MAX = 400
 #: Relative slack for the solvency test, in units of machine epsilon: a company whose assets
 #: equal its obligations up to round-off is treated as solvent (as it is in exact arithmetic).
 SOLVENCY_SLACK = 64 * EPS
+#: Batches over networks of at most this many companies advance together
+#: (:func:`fictitious_default_batch`); larger networks are solved scenario by scenario, where
+#: the per-round sparse blocks and GMRES beat full-network sweeps (see benchmarks/).
+BATCH_MAX_N = 1500
 
 
-def as_liabilities(liabilities) -> sp.csr_array:
+def as_liabilities(liabilities, name: str = "liabilities") -> sp.csr_array:
     """Check and convert a liabilities matrix to CSR float64.
 
     ``liabilities[i, j]`` is the amount company ``i`` owes company ``j``: square, finite,
@@ -51,28 +55,39 @@ def as_liabilities(liabilities) -> sp.csr_array:
     else:
         dense = np.asarray(liabilities, dtype=np.float64)
         if dense.ndim != 2:
-            raise ValueError(f"liabilities must be a 2-D matrix, got shape {dense.shape}")
+            raise ValueError(f"{name} must be a 2-D matrix, got shape {dense.shape}")
         matrix = sp.csr_array(dense)
     if matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"liabilities must be square (n x n), got shape {matrix.shape}")
-    matrix.sum_duplicates()
+        raise ValueError(f"{name} must be square (n x n), got shape {matrix.shape}")
+    if not matrix.has_canonical_format or not np.all(matrix.data != 0):
+        # a private copy: canonicalising in place would change the caller's matrix
+        matrix = matrix.copy()
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
     data = matrix.data
     if not np.all(np.isfinite(data)):
-        raise ValueError("liabilities contain NaN or infinite amounts")
+        raise ValueError(f"{name} contain NaN or infinite amounts")
     if data.size and data.min() < 0:
         rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
         k = int(np.argmin(data))
         raise ValueError(
-            f"liabilities must be >= 0; entry [{rows[k]}, {matrix.indices[k]}] = {float(data[k])}"
+            f"{name} must be >= 0; entry [{rows[k]}, {matrix.indices[k]}] = {float(data[k])}"
+        )
+    tiny = np.finfo(np.float64).tiny
+    if data.size and data.min() < tiny:
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        k = int(np.argmin(data))
+        raise ValueError(
+            f"{name} entry [{rows[k]}, {matrix.indices[k]}] = {float(data[k])} is below the "
+            f"smallest normal float64 ({tiny}); its reciprocal overflows — use a larger unit"
         )
     diagonal = matrix.diagonal()
     if np.any(diagonal != 0):
         i = int(np.flatnonzero(diagonal)[0])
         raise ValueError(
-            f"liabilities must have a zero diagonal (nobody owes itself); entry [{i}, {i}] = "
+            f"{name} must have a zero diagonal (nobody owes itself); entry [{i}, {i}] = "
             f"{float(diagonal[i])}"
         )
-    matrix.eliminate_zeros()
     return matrix
 
 
@@ -162,7 +177,7 @@ class _DefaultSystem:
         return self.beta * self.net.received(full)[self.idx]
 
     def sweep(self, x: np.ndarray) -> np.ndarray:
-        return np.minimum(self.rhs + self.apply(x), self.cap)
+        return np.clip(self.rhs + self.apply(x), 0.0, self.cap)
 
     def residual(self, x: np.ndarray) -> np.ndarray:
         return self.rhs + self.apply(x) - x
@@ -245,7 +260,7 @@ def _solve(system: _DefaultSystem, x0: np.ndarray, exact: bool) -> tuple[np.ndar
     if system.idx.size <= DENSE_MAX:
         x = np.linalg.solve(system.dense(), system.rhs)
         if np.all(np.isfinite(x)):
-            x, ratio = _jacobi(system, np.minimum(x, system.cap), 50)
+            x, ratio = _jacobi(system, np.clip(x, 0.0, system.cap), 50)
             if ratio == 0.0:
                 return x, True
     x, ratio = _jacobi(system, x0, 8)
@@ -259,36 +274,47 @@ def _solve(system: _DefaultSystem, x0: np.ndarray, exact: bool) -> tuple[np.ndar
     x, info = _gmres(system, system.rhs, guess, 1e-13 if exact else 1e-12)
     if info == 0 and np.all(np.isfinite(x)):
         if not exact:
-            return np.minimum(x, system.cap), False
+            return np.clip(x, 0.0, system.cap), False
         for _ in range(6):
             r = system.residual(x)
             if float(np.max(np.abs(r))) <= 4 * EPS * system.scale:
                 break
             dx, _ = _gmres(system, r, np.zeros_like(r), 1e-8)
             x = x + dx
-        x, ratio = _jacobi(system, np.minimum(x, system.cap), 20)
+        x, ratio = _jacobi(system, np.clip(x, 0.0, system.cap), 20)
         if ratio == 0.0:
             return x, True
     x, ratio = _jacobi(system, guess, 1_000_000)
     return x, ratio == 0.0
 
 
-def fictitious_default(net: Network, e, alpha: float, beta: float):
+def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
     """Greatest clearing vector of one scenario by the fictitious default algorithm.
 
     Returns ``(p, default_round, rounds)``. Intermediate rounds may be solved to a relative
     residual of 1e-12 only; a company is then counted as newly defaulted only if its shortfall
     exceeds ``1e-8 * max(pbar)``, so no company is ever put in default by solver error. The final
     round is always solved exactly and re-checked; companies within that margin are found there.
+    ``state = (p, default_round, in_default, rounds)`` resumes a run whose current default set's
+    system is not solved yet (used by the batch solver).
     """
-    p = net.pbar.copy()
-    default_round = np.full(net.n, -1, dtype=np.int64)
-    in_default = np.zeros(net.n, dtype=bool)
     margin = 1e-8 * float(np.max(net.pbar, initial=0.0))
-    rounds = 0
-    exact = True
-    idx = np.flatnonzero(in_default)
     system = None
+    exact = True
+    if state is None:
+        p = net.pbar.copy()
+        default_round = np.full(net.n, -1, dtype=np.int64)
+        in_default = np.zeros(net.n, dtype=bool)
+        rounds = 0
+        idx = np.flatnonzero(in_default)
+    else:
+        p, default_round, in_default, rounds = state
+        idx = np.flatnonzero(in_default)
+        if idx.size:
+            system = _DefaultSystem(net, e, idx, alpha, beta)
+            x, exact = _solve(system, p[idx], exact=False)
+            p = net.pbar.copy()
+            p[idx] = x
     while True:
         _, short, assets = clearing_map(net, e, p, alpha, beta)
         if exact:
@@ -309,6 +335,78 @@ def fictitious_default(net: Network, e, alpha: float, beta: float):
         p = net.pbar.copy()
         p[idx] = x
         rounds += 1
+
+
+def fictitious_default_batch(net: Network, e_cols: np.ndarray, alpha: float, beta: float,
+                             jacobi_ratio: float = 0.6):
+    """The fictitious default algorithm for many scenarios at once (``e_cols`` is ``(n, S)``).
+
+    Every scenario iterates the linear system of its current default set by masked Jacobi sweeps
+    ``p <- where(D, alpha e + beta Pi^T p, pbar)``, all scenarios in one sparse matrix product
+    per sweep. From the previous round's payments the sweeps decrease monotonically to the
+    round's exact solution ``p^(k)``, so a company already short at the current iterate is
+    certainly short at ``p^(k)``; one whose surplus exceeds ``(Pi^T 1)_i`` times the estimated
+    error of the iterate (``change / (1 - contraction)``, a posteriori) is certainly solvent
+    there. A round ends as soon as every company is decided — long before the sweeps reach
+    round-off — and only the last round of each scenario is iterated to round-off (exact).
+    A scenario whose sweeps contract slower than ``jacobi_ratio`` continues on its own with the
+    single-scenario solver (GMRES + refinement).
+
+    Returns ``(p, default_round, rounds)``: ``(n, S)`` arrays and the largest number of rounds.
+    """
+    n, count = e_cols.shape
+    pbar = net.pbar[:, None]
+    scale = max(float(np.max(net.pbar, initial=0.0)), 1e-300)
+    inflow_share = net.received(np.ones(n))[:, None]  # (Pi^T 1)_i: sensitivity of i's assets
+    p = np.repeat(pbar, count, axis=1)
+    labels = np.full((n, count), -1, dtype=np.int64)
+    in_default = np.zeros((n, count), dtype=bool)
+    round_of = np.zeros(count, dtype=np.int64)  # index of the system each scenario iterates
+    sweeps = np.zeros(count, dtype=np.int64)
+    previous = np.full(count, np.inf)
+    active = np.arange(count)
+    rounds = 0
+    while active.size:
+        x, d, ext = p[:, active], in_default[:, active], e_cols[:, active]
+        received = net.received(x)
+        assets = ext + received
+        step = np.where(d, np.minimum(pbar, alpha * ext + beta * received), pbar)
+        change = np.max(np.abs(step - x), axis=0)
+        sweeps[active] += 1
+        rho = np.where(sweeps[active] >= 3, change / previous[active], 1.0)
+        error = np.where(rho < 0.95, 2.0 * change / (1.0 - np.minimum(rho, 0.95)), 1e300)
+        error = np.where(change == 0.0, 0.0, error)
+        converged = change <= 4 * EPS * scale
+        slack = SOLVENCY_SLACK * (pbar + np.abs(assets))
+        short = (assets < pbar - slack) & ~d
+        solvent = assets - inflow_share * error[None, :] >= pbar - slack
+        undecided = ~d & ~short & ~(solvent | converged[None, :])
+        decided = ~undecided.any(axis=0)
+        found = short.any(axis=0)
+        advance = decided & found
+        done = decided & ~found & converged
+        slow = (sweeps[active] >= 12) & (rho > jacobi_ratio) & ~advance & ~done
+        p[:, active] = step
+        previous[active] = change
+        if advance.any():
+            cols = active[advance]
+            newly = short[:, advance]
+            labels[:, cols] = np.where(newly, round_of[cols][None, :], labels[:, cols])
+            in_default[:, cols] |= newly
+            round_of[cols] += 1
+            sweeps[cols] = 0
+            previous[cols] = np.inf
+        for col in active[slow]:
+            p[:, col], labels[:, col], k = fictitious_default(
+                net, e_cols[:, col], alpha, beta,
+                state=(p[:, col].copy(), labels[:, col].copy(), in_default[:, col].copy(),
+                       int(round_of[col])),
+            )
+            rounds = max(rounds, k)
+        finished = done | slow
+        rounds = max(rounds, int(round_of[active[done]].max(initial=0)))
+        active = active[~finished]
+    return p, labels, rounds
 
 
 def picard(net: Network, e_cols, alpha: float, beta: float, max_sweeps: int = 100_000):
@@ -342,13 +440,16 @@ def greatest_clearing(liabilities, external_assets, alpha: float, beta: float, m
     e_cols = np.ascontiguousarray(e.T)
     used = "fda" if method == "auto" else method
     if used == "fda":
-        p_cols = np.empty_like(e_cols)
-        rounds_cols = np.empty(e_cols.shape, dtype=np.int64)
-        iterations = 0
-        for s in range(e_cols.shape[1]):
-            p_s, r_s, k = fictitious_default(net, e_cols[:, s], alpha, beta)
-            p_cols[:, s], rounds_cols[:, s] = p_s, r_s
-            iterations = max(iterations, k)
+        if e_cols.shape[1] > 1 and n <= BATCH_MAX_N:
+            p_cols, rounds_cols, iterations = fictitious_default_batch(net, e_cols, alpha, beta)
+        else:
+            p_cols = np.empty_like(e_cols)
+            rounds_cols = np.empty(e_cols.shape, dtype=np.int64)
+            iterations = 0
+            for s in range(e_cols.shape[1]):
+                p_s, r_s, k = fictitious_default(net, e_cols[:, s], alpha, beta)
+                p_cols[:, s], rounds_cols[:, s] = p_s, r_s
+                iterations = max(iterations, k)
     else:
         p_cols, iterations = picard(net, e_cols, alpha, beta)
         rounds_cols = None

@@ -82,7 +82,8 @@ def clearing(liabilities, cross_holdings, external_assets, *, max_sweeps: int = 
 
 
 def _as_cross_holdings(cross_holdings, n: int) -> sp.csr_array:
-    theta = as_liabilities(cross_holdings)  # same checks: square, finite, >= 0, zero diagonal
+    # same checks as debts: square, finite, >= 0, zero diagonal
+    theta = as_liabilities(cross_holdings, "cross_holdings")
     if theta.shape != (n, n):
         raise ValueError(f"cross_holdings must be ({n}, {n}) like liabilities, got {theta.shape}")
     if theta.data.size and theta.data.max() > 1:

@@ -38,7 +38,7 @@ from dealweb.stress.results import DebtRankResult
 
 def impact_matrix(exposures, equity) -> sp.csr_array:
     """``W[i, j] = min(1, A[i, j] / E_i)``; a company with no equity left feels every loss fully."""
-    matrix = as_liabilities(exposures)
+    matrix = as_liabilities(exposures, "exposures")
     equity = np.asarray(equity, dtype=np.float64)
     if equity.shape != (matrix.shape[0],):
         raise ValueError(f"equity must have shape ({matrix.shape[0]},), got {equity.shape}")
@@ -104,7 +104,7 @@ def debtrank(exposures, equity, initial_distress, value=None) -> DebtRankResult:
 
 def _value_weights(exposures, value, n: int) -> np.ndarray:
     if value is None:
-        held = np.asarray(as_liabilities(exposures).sum(axis=1)).ravel()
+        held = np.asarray(as_liabilities(exposures, "exposures").sum(axis=1)).ravel()
         weights = held if held.sum() > 0 else np.ones(n)
     else:
         weights = np.asarray(value, dtype=np.float64)
