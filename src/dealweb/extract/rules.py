@@ -91,7 +91,8 @@ _BUYER_VERB = re.compile(
 )
 _EQUITY_VERB = re.compile(
     r"\b(invest(?:s|ed|ing)?|back(?:s|ed|ing)|pour(?:s|ed|ing)?|inject(?:s|ed|ing)?|"
-    r"fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|lead(?:s|ing)?|led)\b"
+    r"fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|lead(?:s|ing)?|led|acquir(?:e|es|ed|ing)|"
+    r"buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|tak(?:e|es|ing)|took)\b"
 )
 _INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neocloud": 1, "ai_lab": 0}
 _VAGUE_AMOUNT = re.compile(
@@ -153,7 +154,8 @@ _NON_DEAL_RIGHT = re.compile(
 _NON_PARTY_AFTER = {
     "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
     "executives", "spokesperson", "spokesman", "spokeswoman", "analyst",
-    "analysts", "chairman", "board", "investors",
+    "analysts", "chairman", "board", "investors", "rival", "rivals", "competitor",
+    "competitors", "challenger",
 }  # fmt: skip
 _NON_PARTY_BEFORE = {
     "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
@@ -421,7 +423,13 @@ class RuleExtractor:
                 and nxt2.lower_ in _ATTRIBUTIVE)
             or prev in _NON_PARTY_BEFORE
             or "dependence on" in prev2
-            or bool(re.search(r"\b(rivals?|competitors?|competing|challengers?)\b", prev2))
+            or bool(
+                re.search(
+                    r"\b(rivals?|competitors?|competing with|challengers?) "
+                    r"(?:to|of|like|such as|including)$",
+                    prev2,
+                )
+            )
             or "participation from" in prev2
             or "away from" in prev2
             or "such as" in prev2
@@ -590,7 +598,11 @@ class RuleExtractor:
                     sellers = [p for p in parties if p.cid != m.cid]
                     if sellers:
                         return m.cid, sellers[0].cid, True
-        if subject.prev in governing:
+        possessive_owner = any(
+            m.label == "ORG" and m.possessive and 0 <= anchor_abs - m.end <= 20
+            for m in clause.mentions
+        )
+        if subject.prev in governing and not possessive_owner:
             # "… stakes, including a $5 billion investment in Intel": Intel is not the investor;
             # the investor is unnamed here ("the company").
             free = [p for p in parties if p.prev not in governing and p.start < anchor_abs]
@@ -677,6 +689,13 @@ class RuleExtractor:
         single = len(subject_group) <= 1
         ahead = low[max(0, subject.end - base) : max(0, anchor.start)]  # subject → amount
         if family == "equity":
+            for m in others:
+                # "$350 million worth of CoreWeave stock": whose stock it is, is the investee.
+                if 0 <= m.start - (base + anchor.end) <= 30 and re.match(
+                    r"\s*(?:'s\s+|’s\s+)?(?:class \w+ )?(?:common )?(?:stock|shares|equity)\b",
+                    low_clause[m.end - base :],
+                ):
+                    return subject.cid, m.cid, single
             if "in" in by_prep or "into" in by_prep:
                 payee = by_prep.get("in") or by_prep["into"]
                 return subject.cid, payee.cid, single
