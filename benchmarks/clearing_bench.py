@@ -169,7 +169,7 @@ def clearing_table(sizes, stress: str, repeat: int) -> Table:
         f"Eisenberg–Noe / Rogers–Veraart, {stress} stress",
         ["n", "obligations", "defaults", "rounds", "EN fda s", "EN residual/max pbar",
          "EN picard s", "picard sweeps", "picard/fda", "dense s", "dense/fda",
-         "max |p - dense|/max pbar", "RV(0.9,0.9) s", "EN peak MiB"],
+         "max abs(p - dense)/max pbar", "RV(0.9,0.9) s", "EN peak MiB"],
     )
     for n in sizes:
         liabilities, external = make_network(n, stress=stress)
@@ -223,7 +223,7 @@ def debtrank_table(sizes, scenarios: int, repeat: int) -> Table:
     table = Table(
         f"DebtRank, {scenarios} initial shocks per call (1 % of companies defaulted each)",
         ["n", "exposures", "sparse batched s", "ms / shock", "mean R", "rounds", "dense s",
-         "dense/sparse", "max |h - dense|", "peak MiB"],
+         "dense/sparse", "max abs(h - dense)", "peak MiB"],
     )
     for n in sizes:
         liabilities, external = make_network(n)
