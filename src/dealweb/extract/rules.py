@@ -266,8 +266,12 @@ class RuleExtractor:
             for w in MAKER_WORDS:
                 for word in (w, w.capitalize()):
                     phrases |= {f"{product} {w}", f"{word} of {product}"}
-            for f in firms:  # "the company behind ChatGPT"
-                phrases |= {f"{f} behind {product}", f"{f.capitalize()} behind {product}"}
+            for f in (*firms, "business", "developer"):  # "the company behind ChatGPT"
+                for ff in (f, f.capitalize()):
+                    phrases.add(f"{ff} behind {product}")
+                    for rel in ("that", "which"):
+                        for verb in ("created", "makes", "made", "built", "developed", "owns"):
+                            phrases.add(f"{ff} {rel} {verb} {product}")
             patterns += [{"label": "ORG", "id": owner, "pattern": ph} for ph in sorted(phrases)]
         ruler.add_patterns(patterns)
         return nlp
@@ -288,6 +292,8 @@ class RuleExtractor:
         self._context = ()
         pending: tuple[Span, int, str] | None = None
         last_got: list[_Found] = []
+        self._last_pair: tuple[str, str] = ("", "")
+        self._last_age = 99
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
                 self._context = ()
@@ -311,8 +317,14 @@ class RuleExtractor:
                 pending = None
                 if not got and _single_party_amount(sent):
                     pending = (sent, offset, _single_party_amount(sent))
-                # Only a sentence that names a deal without stating it lends its pair onward.
-                self._context = pair if not got else ()
+                # Only a sentence that names a deal without stating its size lends its pair on.
+                sized = [f for f in got if f.cand.amount_usd_high or f.cand.amount_usd_low]
+                self._context = pair if not sized else ()
+                if got:
+                    self._last_pair = (got[-1].cand.payer, got[-1].cand.payee or "")
+                    self._last_age = 0
+                else:
+                    self._last_age += 1
                 last_got = got
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
 
@@ -331,7 +343,8 @@ class RuleExtractor:
             ids = [known, *plain] if len(plain) == 1 else []
         if len(ids) == 2 and re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|"
-            r"arrangement|relationship|alliance|collaboration|talks|discussions|negotiat\w+)\b",
+            r"arrangement|relationship|alliance|collaboration|talks|discussions|negotiat\w+|"
+            r"investments?)\b",
             sent.text.lower(),
         ):
             return tuple(ids)
@@ -492,13 +505,21 @@ class RuleExtractor:
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
             parties = _dedupe(orgs)
         if not parties:
-            if not self._context or not re.search(
-                r"\b(deal|agreement|contract|pact|investment|funding|stake|commitment)\b", low
+            context = self._context
+            if not context and self._last_age <= 2 and all(self._last_pair):
+                # "Meta agreed a $21 billion deal with CoreWeave. … This new deal adds to a
+                # previous $14.2 billion agreement": a deal with no named party refers to the
+                # pair of the deal just reported.
+                context = (
+                    self._last_pair if re.search(r"\b(deal|agreement|contract)\b", low) else ()
+                )
+            if not context or not re.search(
+                r"\b(deal|agreement|contract|pact|invest\w*|funding|stake|commitment)\b", low
             ):
                 return []
             # "Nscale … agreement with Microsoft … The deal, reportedly valued at $14 billion":
             # both parties come from the sentence before.
-            a, b = self._context
+            a, b = context
             parties = [
                 _Mention(a, "ORG", base, base, 0, 0),
                 _Mention(b, "ORG", 1 << 60, 1 << 60, 0, 0),
@@ -568,6 +589,13 @@ class RuleExtractor:
         if _NEW_LEVEL_LEFT.search(left[-90:]) and not m.hedge:
             return False
         hit = _NON_DEAL_LEFT.search(left)
+        if (
+            hit
+            and hit.group(1) in {"first", "initial"}
+            and re.search(r"\b(?:its|their|his|her)\s+(?:first|initial)\s*$", left)
+            and re.match(r"\s*(?:investment|deal|contract|agreement|stake)", clause_low[m.end :])
+        ):
+            hit = None  # "its first $1 billion investment in OpenAI": a deal, not a tranche
         if hit and not (
             re.match(r"valu|worth", hit.group(1))
             and _DEAL_VALUED.search(left[-90:])
@@ -937,7 +965,7 @@ def _worth_parsing(para: str) -> bool:
         or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
-            r"collaboration|talks|discussions|negotiat\w+)\b",
+            r"collaboration|talks|discussions|negotiat\w+|investments?|multi-?billion)\b",
             low,
         )
     )
