@@ -5,9 +5,12 @@ acquisition of hyponyms from large text corpora", COLING 1992, and the rule-base
 extraction surveyed by Chiticariu, Li & Reiss, "Rule-based information extraction is dead! Long
 live rule-based information extraction systems!", EMNLP 2013):
 
-1. ``spacy.blank("en")`` + sentencizer; an EntityRuler tags company names and aliases from the
-   gazetteer (ORG), model names (PRODUCT) and explicit product-maker phrases ("the creator of
-   Claude" → Anthropic). Nothing is downloaded; no statistical model is used.
+1. ``spacy.blank("en")`` + sentencizer; an EntityRuler (phrase patterns, i.e. spaCy's
+   PhraseMatcher) tags company names and aliases from the gazetteer (ORG), model names
+   (PRODUCT) and explicit product-maker phrases ("the creator of Claude", "the company behind
+   ChatGPT" → Anthropic, OpenAI). Nothing is downloaded; no statistical model is used.
+   Companies used as a brand ("Nvidia GPUs"), in a title ("Microsoft CEO") or as a comparison
+   ("rivals to OpenAI") are not parties.
 2. Each sentence is cut into clauses at "while", "whereas", "but" and semicolons, so parallel
    statements ("X is investing $5B in Y, while Z is committing $10B") are read separately.
 3. Money and power expressions (:mod:`dealweb.extract.quantities`) are the deal anchors. An amount
@@ -17,10 +20,19 @@ live rule-based information extraction systems!", EMNLP 2013):
    nearest the amount; direction from prepositions ("in"/"into" the investee, "from" the
    seller or investor), supplier verbs ("provide", "supply") and the companies' roles (a
    neocloud or cloud sells capacity, a chipmaker sells chips).
-5. "X and Y … A and B respectively" pairs payers with amounts; a clause missing its
-   counterpart borrows it from the parallel clause before it.
-6. Model distribution ("Microsoft gives Azure AI Foundry customers access to Claude models")
-   and warrants are read without an amount.
+5. "X and Y … A and B respectively" pairs payers with amounts; "X and Y will invest up to $15B"
+   gives both a deal with no amount (the split is unknown); a round's total ("$6.6 billion
+   funding round") is not an investor's amount.
+6. A clause missing a party borrows it, in this order, from the parallel clause before it
+   ("…, while Nvidia is committing up to $10 billion"), from the sentence before that names a
+   deal between two companies, from the next sentence ("The deal gives Microsoft access…"), or
+   from the deal reported just before ("This new deal adds to a previous $14.2B agreement").
+7. Model distribution ("Microsoft gives Azure AI Foundry customers access to Claude models"),
+   warrants and "multibillion-dollar" deals are read without an amount.
+
+Limits (by design): parties named only by description ("the chipmaker", "the Japanese
+company") are not resolved; a deal needs two named companies, so a single company's spending
+plan ("OpenAI has committed to $1.4 trillion") gives no candidate.
 
 Mentions of the same deal in one article (same payer, payee, kind and a compatible amount) are
 merged into one :class:`~dealweb.extract.base.Candidate` that keeps the clearest evidence.
