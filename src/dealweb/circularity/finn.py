@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
@@ -119,8 +120,11 @@ def fundamental_diagonal(
             diag[idx] = np.inf
             continue
         if k <= dense_limit:
-            inv = np.linalg.inv(np.eye(k) - sub.toarray())
-            diag[idx] = np.diag(inv)
+            # I - G built in one array and inverted in place (LAPACK getrf/getri).
+            a = sub.toarray()
+            np.negative(a, out=a)
+            a[np.diag_indices(k)] += 1.0
+            diag[idx] = np.diag(sla.inv(a, overwrite_a=True, check_finite=False)).copy()
             continue
         lu = spla.splu(sp.csc_matrix(sp.eye(k) - sub))
         for start in range(0, k, block):
