@@ -107,6 +107,10 @@ _EQUITY_VERB = re.compile(
     r"buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|tak(?:e|es|ing)|took)\b"
 )
 _INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neocloud": 1, "ai_lab": 0}
+# "deploy 50,000 AMD MI450 GPUs": a hardware deal stated in units, not dollars
+_UNITS = re.compile(
+    r"\b\d{1,3}(?:,\d{3})+\s+(?:[\w()’'.:-]+\s+){0,5}?(?:gpus|chips|processors|accelerators|tpus)\b"
+)
 _VAGUE_AMOUNT = re.compile(
     r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
 )
@@ -117,7 +121,9 @@ _CLAUSE_OPENERS = {
     "where", "once", "before", ",", "then", "but", "so", "how",
 }  # fmt: skip
 _PREPOSITIONS = {"in", "into", "from", "by", "with", "to", "on", "for", "of", "at"}
-_RAISE_VERB = re.compile(r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur\w+|gets|got|obtain\w*|land\w*)\b")
+_RAISE_VERB = re.compile(
+    r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur(?:e|es|ed|ing)|gets|got|obtain\w*|land\w*)\b"
+)
 
 # Context that makes an amount something other than a deal's size.
 _NON_DEAL_LEFT = re.compile(
@@ -177,6 +183,7 @@ _PRODUCT_NOUN = re.compile(
     r"gpus?|chips?|processors?|accelerators?|superchips?|hardware|graphics|servers?"
 )
 _STOP_BRAND = {"and", "or", "to", "with", "will", "has", "is", "said", "for", "in", "of"}
+_NOT_PERSON = {"shares", "stake", "the", "stock", "part", "maker", "creator", "owner", "parent"}
 _ATTRIBUTIVE = {"backed", "owned", "based", "led", "funded", "supported", "affiliated", "linked"}
 
 _IN_TALKS = re.compile(
@@ -396,7 +403,8 @@ class RuleExtractor:
         has_money = bool(re.search(r"[$€£¥₹]|\b(?:usd|eur|dollars?|euros?)\b", low))
         has_power = bool(re.search(r"gigawatt|\bgw\b", low))
         products = any(e.label_ == "PRODUCT" for e in sent.ents)
-        if not (has_money or has_power or products or "warrant" in low):
+        vague = bool(_UNITS.search(low) or _VAGUE_AMOUNT.search(low))
+        if not (has_money or has_power or products or vague or "warrant" in low):
             return []
         s0 = sent.start_char + offset
         clauses = self._clauses(sent, offset)
@@ -461,6 +469,12 @@ class RuleExtractor:
         )  # fmt: skip
         if possessive and nxt2 is not None and nxt2.lower_ in _NON_PARTY_AFTER:
             non_party = True
+        if prev == "(" and nxt is not None and nxt.text == ")":
+            non_party = True  # "Nvidia’s (NVDA)": a ticker aside repeats the mention before it
+        if prev == "of" and ent.start >= 2:
+            name = doc[ent.start - 2]
+            if name.text[:1].isupper() and name.is_alpha and name.lower_ not in _NOT_PERSON:
+                non_party = True  # "Sam Altman of OpenAI": a person's affiliation
         # "hundreds of thousands of Nvidia processors", "Nvidia GB300 GPUs": a brand, not a
         # party — unless bought "on"/"from" it ("spend $40 billion on Nvidia chips").
         brand = False
@@ -504,14 +518,17 @@ class RuleExtractor:
         powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
         powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])]
         if not monies and not powers:
-            vague = _VAGUE_AMOUNT.search(low)
+            vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
             if vague is None or not re.search(
-                r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment)\b", low
+                r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment|deploy\w*|"
+                r"order\w*|purchas\w*|buy\w*)\b",
+                low,
             ):
                 return []
             # "a multibillion-dollar partnership with Microsoft": a deal whose size is not given
-            monies = [Money(vague.start(), vague.end(), clause.text[vague.start() : vague.end()],
-                            "USD", None, None, False, None, None)]  # fmt: skip
+            unit = "UNITS" if _UNITS.fullmatch(vague.group(0)) else "USD"
+            said = clause.text[vague.start() : vague.end()]
+            monies = [Money(vague.start(), vague.end(), said, unit, None, None, False, None, None)]
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
@@ -726,13 +743,17 @@ class RuleExtractor:
         by_prep: dict[str, _Mention] = {}
         for p in others:
             by_prep.setdefault(p.prev, p)
+        other_ids = {p.cid for p in others}
+        for m in sorted(clause.mentions, key=place):  # later mentions: "… investment in Intel"
+            if m.label == "ORG" and m.cid in other_ids and not m.non_party:
+                by_prep.setdefault(m.prev, m)
         single = len(subject_group) <= 1
         ahead = low[max(0, subject.end - base) : max(0, anchor.start)]  # subject → amount
         if family == "equity":
             for m in others:
                 # "$350 million worth of CoreWeave stock": whose stock it is, is the investee.
                 if 0 <= m.start - (base + anchor.end) <= 30 and re.match(
-                    r"\s*(?:'s\s+|’s\s+)?(?:class \w+ )?(?:common )?(?:stock|shares|equity)\b",
+                    r"\s*(?:'s\s+|’s\s+)?(?:[\w.]+\s+){0,2}(?:stock|shares|equity)\b",
                     low_clause[m.end - base :],
                 ):
                     return subject.cid, m.cid, single
@@ -774,7 +795,8 @@ class RuleExtractor:
         if _BUYER_VERB.search(ahead):
             return subject.cid, other.cid, single  # "Oracle plans to spend $40B on Nvidia …"
         hardware = bool(_HARDWARE_WORDS.search(low))
-        cloud = bool(_CLOUD_WORDS.search(low))
+        # "deploy 50,000 AMD GPUs": units of hardware are bought from whoever makes them
+        cloud = bool(_CLOUD_WORDS.search(low)) and getattr(anchor, "currency", "") != "UNITS"
         if self._roles_known:
             rs = _role_rank(self.gazetteer.role(subject.cid), hardware, cloud)
             ro = _role_rank(self.gazetteer.role(other.cid), hardware, cloud)
@@ -828,7 +850,7 @@ class RuleExtractor:
             payee=payee,
             kind=kind,
             status=status,
-            currency=money.currency if money else None,
+            currency=money.currency if money and money.low is not None else None,
             amount_low=money.low if money else None,
             amount_high=money.high if money else None,
             amount_usd_low=money.usd_low if money else None,
@@ -975,6 +997,7 @@ def _worth_parsing(para: str) -> bool:
     return bool(
         re.search(r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|\bgw\b|warrant", low)
         or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
+        or _UNITS.search(low)
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
             r"collaboration|talks|discussions|negotiat\w+|investments?|multi-?billion)\b",
@@ -1028,7 +1051,7 @@ def _family(low: str, start: int, end: int) -> str | None:
     """Deal family from the cue word nearest the amount at [start, end) of the clause."""
     if _WARRANT_CUE.search(low):
         return "warrant"
-    if re.match(r"\W*(?:worth )?of (?:[\w.&'’-]+ ){1,3}(?:common )?(?:stock|shares|equity)\b",
+    if re.match(r"\W*(?:worth )?of (?:[\w.&'’-]+ ){1,5}(?:common )?(?:stock|shares|equity)\b",
                 low[end:]):  # fmt: skip
         return "equity"  # "$5 billion of Intel stock"
     best: tuple[int, str] | None = None
