@@ -294,13 +294,15 @@ def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
     Returns ``(p, default_round, rounds)``. Intermediate rounds may be solved to a relative
     residual of 1e-12 only; a company is then counted as newly defaulted only if its shortfall
     exceeds ``1e-8 * max(pbar)``, so no company is ever put in default by solver error. The final
-    round is always solved exactly and re-checked; companies within that margin are found there.
+    round is always solved exactly and re-checked, and so is any round that leaves a company
+    within that margin of its obligations, so rounds are not shifted by solver error.
     ``state = (p, default_round, in_default, rounds)`` resumes a run whose current default set's
     system is not solved yet (used by the batch solver).
     """
     margin = 1e-8 * float(np.max(net.pbar, initial=0.0))
     system = None
     exact = True
+    refined = False
     if state is None:
         p = net.pbar.copy()
         default_round = np.full(net.n, -1, dtype=np.int64)
@@ -321,6 +323,14 @@ def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
             new = short & ~in_default
         else:
             new = (assets < net.pbar - margin) & ~in_default
+            near = (np.abs(assets - net.pbar) <= margin) & ~in_default
+            if near.any() and not refined:
+                refined = True
+                # a company this close to the line could go either way within the solver's
+                # error: decide on the exact solution, so it gets the right round
+                x, exact = _solve(system, p[idx], exact=True)
+                p[idx] = x
+                continue
         if not new.any():
             if exact or system is None:
                 return p, default_round, rounds
@@ -334,6 +344,7 @@ def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
         x, exact = _solve(system, p[idx], exact=False)
         p = net.pbar.copy()
         p[idx] = x
+        refined = False
         rounds += 1
 
 
