@@ -140,6 +140,7 @@ _NON_DEAL_LEFT = re.compile(
 _HOLDING_LEFT = re.compile(
     r"\b(hold|holds|holding|held|own|owns|owning|owned)\b\W+(?:[\w'’-]+\W+){0,4}$"
 )
+_STAKE_NEAR = re.compile(r"\bstakes?\b")
 _NEW_LEVEL_LEFT = re.compile(
     r"\b(doubl|tripl|increas|rais|boost|lift|bring|bringing|brought|grow|grew|expand|take|"
     r"taking|took|push)\w*\b[^$€£.;]{0,60}\bto\s+(?:about\s+|around\s+|nearly\s+|roughly\s+|"
@@ -613,8 +614,11 @@ class RuleExtractor:
         left = clause_low[: m.start][-80:]
         if m.hedge and m.hedge in {"estimated", "an estimated"}:
             return False
-        if _AGGREGATE_LEFT.search(left) or _HOLDING_LEFT.search(left):
+        if _AGGREGATE_LEFT.search(left):
             return False
+        holding = _HOLDING_LEFT.search(left)
+        if holding and _STAKE_NEAR.search(left[holding.start() :] + clause_low[m.end : m.end + 25]):
+            return False  # "would hold a stake of about $135 billion": a holding's value
         if _NEW_LEVEL_LEFT.search(left[-90:]) and not m.hedge:
             return False
         hit = _NON_DEAL_LEFT.search(left)
@@ -790,9 +794,10 @@ class RuleExtractor:
         other = by_prep.get("with") or by_prep.get("to") or _nearest_after(others, anchor_abs)
         if other.start < anchor_abs:  # "… with Nebius to provide …": the infinitive is ambiguous
             ahead = low[max(0, subject.end - base) : max(0, other.start - base)]
-        if _SELLER_VERB.search(ahead):
+        # A verb after "a contract with OpenAI to supply …" is not OpenAI's: skip it then.
+        if subject.prev not in governing and _SELLER_VERB.search(ahead):
             return other.cid, subject.cid, single  # "Nebius will provide … capacity to …"
-        if _BUYER_VERB.search(ahead):
+        if subject.prev not in governing and _BUYER_VERB.search(ahead):
             return subject.cid, other.cid, single  # "Oracle plans to spend $40B on Nvidia …"
         hardware = bool(_HARDWARE_WORDS.search(low))
         # "deploy 50,000 AMD GPUs": units of hardware are bought from whoever makes them
