@@ -220,7 +220,7 @@ def test_cross_holdings_invariants(case):
     scale = max(pbar.max(), e.max(), 1.0)
     assert np.all(p >= 0) and np.all(p <= pbar) and np.all(v >= 0)
     assert result.residual <= 1e-12 * scale
-    assert result.iterations < 200
+    assert result.iterations < 5_000  # sweeps; the 100k safety limit is never the way out
     # limited liability: a defaulter's equity is worthless, a solvent firm pays in full
     assert np.all(v[result.defaulted] == 0)
     np.testing.assert_allclose(p[~result.defaulted], pbar[~result.defaulted], atol=1e-12 * scale)
