@@ -417,8 +417,9 @@ class RuleExtractor:
             if got:
                 prev = got[-1]
             out.extend(got)
+        dist = self._distribution(sent, s0, status, date)
+        out.extend(f for f in dist if all(f.cand.key != o.cand.key for o in out))
         if not out:
-            out.extend(self._distribution(sent, s0, status, date))
             out.extend(self._warrant(sent, s0, status, date))
         return out
 
@@ -652,6 +653,17 @@ class RuleExtractor:
         low_clause = clause.text.lower()
         subject = parties[0]
         governing = {"in", "into", "to", "with", "from", "on", "for"}
+        if (
+            family == "equity"
+            and all(p.prev in {"from", "by"} for p in parties)
+            and self._last_age <= 2
+            and self._last_pair[1]
+        ):
+            # "The investment—$10 billion from Nvidia and $5 billion from Microsoft—…": the
+            # investors are named, the investee is the one of the deal just reported.
+            mine = [p for p in parties if p.start >= anchor_abs]
+            if mine and mine[0].cid != self._last_pair[1]:
+                return mine[0].cid, self._last_pair[1], True
         if family == "spend":
             for m in parties:
                 # "an order worth $6.3 billion from Nvidia": the one the order comes from buys.
@@ -687,6 +699,14 @@ class RuleExtractor:
         if owner:
             subject = owner[-1]
             subject_group = [subject]
+        elif relative := [
+            m for m in clause.mentions
+            if m.label == "ORG" and not m.non_party and m.end <= anchor_abs
+            and re.match(r"\s*,\s*(?:which|that|who)\b", clause.text[m.end - base :])
+        ]:  # fmt: skip
+            # "… closer to Microsoft, which has poured over $13 billion into OpenAI"
+            subject = relative[-1]
+            subject_group = [subject]
         elif len(lead_group) <= 1 and (
             closest := [
                 m for m in clause.mentions
@@ -707,6 +727,16 @@ class RuleExtractor:
                 subject = reported[0]
                 subject_group = [subject]
         others = [p for p in parties if p.cid != subject.cid]
+        if family == "equity" and anchors and len(anchors) > 1:
+            # "Nvidia will invest up to $10 billion and Microsoft up to $5 billion": Microsoft is
+            # the subject of the other amount, not this one's investee.
+            gapped = {
+                m.cid for m in clause.mentions for a in anchors
+                if a is not anchor and 0 <= base + a.start - m.end <= 12
+                and m.prev not in _PREPOSITIONS and not m.possessive
+            }  # fmt: skip
+            gapped |= {m.cid for m in lead_group if m.cid != subject.cid}
+            others = [p for p in others if p.cid not in gapped] or others
         # A company after a later amount belongs to that amount ("$20 billion, including up
         # to $2 billion from Nvidia": Nvidia is not the source of the $20 billion).
         later = [base + a.start for a in (anchors or []) if a.start > anchor.start]
@@ -725,6 +755,10 @@ class RuleExtractor:
                 # billion": the counterpart named in the sentence just before.
                 other_id = next(c for c in self._context if c != subject.cid)
                 others = [_Mention(other_id, "ORG", 1 << 60, 1 << 60, 0, 0)]
+            elif self._last_age <= 1 and self._last_pair[0] not in ("", subject.cid):
+                # "- It will spend $30 billion on Azure, - And contract up to 1 gigawatt … using
+                # Nvidia's systems": the same buyer goes on listing its commitments.
+                others = [_Mention(self._last_pair[0], "ORG", -1, -1, 0, 0)]
             else:
                 return None
         # Counterparts of this amount come first from its own stretch of text, up to the next
@@ -764,6 +798,9 @@ class RuleExtractor:
             if "in" in by_prep or "into" in by_prep:
                 payee = by_prep.get("in") or by_prep["into"]
                 return subject.cid, payee.cid, single
+            to = by_prep.get("to")
+            if to is not None and to.start > anchor_abs and place(to)[0] == 0:
+                return subject.cid, to.cid, single  # "committed up to $15 billion to Anthropic"
             for prep in ("from", "by"):
                 if prep in by_prep:
                     return by_prep[prep].cid, subject.cid, single
@@ -1071,6 +1108,11 @@ def _family(low: str, start: int, end: int) -> str | None:
                 continue
             if best is None or d < best[0]:
                 best = (d, family)
+    committed_to = re.match(r"\W*to\s+\w", low[end:]) and re.search(
+        r"\b(commit\w*|pledg\w*)\s+(?:\w+\s+){0,2}$", low[:start]
+    )
+    if (best is None or best[0] > 15) and committed_to:
+        return "equity"  # "committed up to $15 billion to Anthropic"
     if best is None and re.match(r"\W*(?:in|into)\s+\w", low[end:]):
         return "equity"  # "an existing commitment of $2 billion in Anthropic"
     return best[1] if best else None
