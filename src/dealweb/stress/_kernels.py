@@ -209,16 +209,17 @@ def _gmres(system: _DefaultSystem, rhs: np.ndarray, x0: np.ndarray, rtol: float,
     """Restarted GMRES for ``(I - A) x = rhs`` (returns ``x`` and 0 on convergence, 1 if not).
 
     Written out because scipy's implementation spends most of its time in Python bookkeeping;
-    here the Krylov basis is a row-major block, so the (twice-applied, classical) Gram–Schmidt
-    projections are two BLAS matrix-vector products per step.
+    here the Krylov basis is a row-major block and the (twice-applied, classical) Gram–Schmidt
+    projections are single-threaded ``einsum`` contractions: multithreaded BLAS on these thin
+    products was up to 5x slower and erratic on a busy 2-core machine (see benchmarks/).
     """
     m = rhs.size
     x = x0.astype(np.float64, copy=True)
-    target = rtol * max(float(np.linalg.norm(rhs)), 1e-300)
+    target = rtol * max(_norm(rhs), 1e-300)
     basis = np.empty((restart + 1, m))
     for _ in range(max_restarts):
         r = rhs - (x - system.apply(x))
-        beta0 = float(np.linalg.norm(r))
+        beta0 = _norm(r)
         if beta0 <= target:
             return x, 0
         hessenberg = np.zeros((restart + 1, restart))
@@ -227,12 +228,13 @@ def _gmres(system: _DefaultSystem, rhs: np.ndarray, x0: np.ndarray, rtol: float,
         for k in range(restart):
             w = basis[k] - system.apply(basis[k])
             active = basis[: k + 1]
-            h = active @ w
-            w -= h @ active
-            h2 = active @ w  # second pass: keeps the basis orthogonal to round-off
-            w -= h2 @ active
+            h = np.einsum("ij,j->i", active, w)
+            w -= np.einsum("i,ij->j", h, active)
+            # second pass: keeps the basis orthogonal to round-off
+            h2 = np.einsum("ij,j->i", active, w)
+            w -= np.einsum("i,ij->j", h2, active)
             hessenberg[: k + 1, k] = h + h2
-            hk = float(np.linalg.norm(w))
+            hk = _norm(w)
             hessenberg[k + 1, k] = hk
             g = np.zeros(k + 2)
             g[0] = beta0
@@ -241,9 +243,14 @@ def _gmres(system: _DefaultSystem, rhs: np.ndarray, x0: np.ndarray, rtol: float,
             if hk <= 1e-300 or estimate <= target:
                 break
             basis[k + 1] = w / hk
-        x += y @ basis[: y.size]
+        x += np.einsum("i,ij->j", y, basis[: y.size])
     r = rhs - (x - system.apply(x))
-    return x, int(float(np.linalg.norm(r)) > target)
+    return x, int(_norm(r) > target)
+
+
+def _norm(v: np.ndarray) -> float:
+    """Euclidean norm without BLAS threads (see :func:`_gmres`)."""
+    return float(np.sqrt(np.einsum("i,i->", v, v)))
 
 
 def _solve(system: _DefaultSystem, x0: np.ndarray, exact: bool) -> tuple[np.ndarray, bool]:
