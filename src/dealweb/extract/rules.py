@@ -631,7 +631,7 @@ class RuleExtractor:
         ):
             hit = None  # "its first $1 billion investment in OpenAI": a deal, not a tranche
         if hit and not (
-            re.match(r"valu|worth", hit.group(1))
+            re.match(r"valu|worth|estimat", hit.group(1))
             and _DEAL_VALUED.search(left[-90:])
             and not _COMPANY_VALUED.search(left[-40:])
         ):
@@ -822,7 +822,7 @@ class RuleExtractor:
         if len(subject_group) > 2 and all(any(m.cid == o.cid for m in subject_group)
                                           for o in others):  # fmt: skip
             return None  # a consortium: no single counterparty
-        if "from" in by_prep:
+        if "from" in by_prep and by_prep["from"].start > anchor_abs:
             seller = by_prep["from"]
             before = low[: max(0, seller.start - base)]
             if re.search(r"\b(won|wins|land\w*|secur\w+|receiv\w+|got|gets|obtain\w*)\b", before):
