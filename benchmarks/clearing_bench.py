@@ -255,7 +255,7 @@ def main(argv: list[str]) -> int:
             [1_000, 10_000], [1_000, 10_000], [], (20, 5_000), [1_000, 10_000], 1)
     else:
         sizes = [1_000, 4_000, 10_000, 100_000, 300_000]
-        severe = [1_000, 4_000, 100_000]
+        severe = [1_000, 4_000, 100_000, 1_000_000]
         headline, batch, dr_sizes, repeat = [1_000_000], (100, 10_000), [1_000, 4_000, 100_000], 3
     started = time.perf_counter()
     warm, warm_e = make_network(500)  # first-call costs (imports, LAPACK/BLAS set-up) off the clock
