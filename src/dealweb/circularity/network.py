@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from dealweb.ledger.frames import DEAL_COLUMNS, AmountBasis, deal_amounts
+from dealweb.ledger.frames import DEAL_COLUMNS, AmountBasis, deal_amounts, double_counted
 
 #: Deal kinds counted as money flows by default.
 DEFAULT_FLOW_KINDS: frozenset[str] = frozenset(
@@ -313,6 +313,7 @@ def build_network(
     up_to_floor: float = 0.0,
     annualize: bool = False,
     usd_per_gw: tuple[float, float] | None = None,
+    include_double_counted: bool = False,
 ) -> FlowNetwork:
     """Build the money-flow network from a deals frame (columns of ``DEAL_COLUMNS``).
 
@@ -335,6 +336,9 @@ def build_network(
     usd_per_gw:
         ``(low, high)`` dollars per gigawatt to re-price deals stated only in gigawatts
         (``usd_basis == "gw_estimate"`` or no dollar figure at all).
+    include_double_counted:
+        Keep umbrella totals and stake valuations that restate money already in other deals
+        (:func:`dealweb.ledger.frames.double_counted`); left out by default.
 
     Returns
     -------
@@ -378,6 +382,8 @@ def build_network(
     _exclude(~frame["kind"].isin(kinds_set), "kind not counted as a money flow")
     _exclude(~frame["status"].isin(status_set), "status not counted")
     _exclude(frame["payee_id"].isna(), "no single counterparty")
+    if not include_double_counted and "tags" in frame.columns:
+        _exclude(double_counted(frame), "umbrella total or stake value (would double count)")
     _exclude(frame["payer_id"] == frame["payee_id"], "payer and payee are the same")
 
     if usd_per_gw is not None and "gigawatts" in frame.columns:

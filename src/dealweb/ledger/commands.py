@@ -555,6 +555,11 @@ def summary(
         )
     if s.n_no_amount:
         lines.append(f"Deals with no amount: {s.n_no_amount}")
+    if s.n_double_counted:
+        lines.append(
+            f"Left out of the totals: {s.n_double_counted} umbrella totals or stake values "
+            "that restate money already in other deals (tags aggregate+overlaps, not-new-money)"
+        )
     lines.append(f"Date span: {span}")
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)

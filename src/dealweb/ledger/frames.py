@@ -80,3 +80,23 @@ def deal_amounts(
     if basis == "high":
         return high_s
     return (low_s + high_s) / 2.0
+
+
+#: Tags that mark a deal whose amount restates money already counted elsewhere.
+NOT_NEW_MONEY_TAG = "not-new-money"  # e.g. the value of an existing stake
+AGGREGATE_TAG = "aggregate"  # an umbrella total (Stargate, "$1.4T for 30 GW") ...
+OVERLAPS_TAG = "overlaps"  # ... whose parts are also in the ledger
+
+
+def double_counted(frame: pd.DataFrame) -> pd.Series:
+    """True for deals that would count money twice if added to the others.
+
+    Those are deals tagged ``not-new-money`` (a stake's value, not a payment) and umbrella totals
+    tagged both ``aggregate`` and ``overlaps`` (their parts are separate deals). An ``aggregate``
+    row without ``overlaps`` (cumulative tranches recorded only once) is real money and stays.
+    Analyses leave these out by default and list them as excluded.
+    """
+    tags = frame["tags"].fillna("").astype(str).map(lambda t: {s.strip() for s in t.split(",")})
+    return tags.map(
+        lambda s: NOT_NEW_MONEY_TAG in s or (AGGREGATE_TAG in s and OVERLAPS_TAG in s)
+    ).astype(bool)

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from dealweb.ledger.frames import deal_amounts
+from dealweb.ledger.frames import deal_amounts, double_counted
 from dealweb.ledger.store import Ledger
 
 
@@ -37,6 +37,7 @@ class LedgerSummary:
     n_gw: int
     gigawatts: float
     n_no_amount: int
+    n_double_counted: int  # umbrella totals / stake values left out of the totals
     first: dt.date | None
     last: dt.date | None
     by_kind: pd.DataFrame  # kind, deals, usd_low, usd_high (stated + GW estimate)
@@ -53,6 +54,8 @@ def summarize(ledger: Ledger) -> LedgerSummary:
     """Compute the :class:`LedgerSummary` of ``ledger`` (live deals only)."""
     frame = ledger.deals_frame()
     live = frame[frame["status"] != "cancelled"]
+    repeats = double_counted(live)
+    live = live[~repeats]
     low = deal_amounts(live, "low").fillna(0.0)
     high = deal_amounts(live, "high").fillna(0.0)
     stated = live["usd_basis"] == "stated"
@@ -78,6 +81,7 @@ def summarize(ledger: Ledger) -> LedgerSummary:
         n_gw=int(gw.sum()),
         gigawatts=float(live.loc[gw, "gigawatts"].sum()),
         n_no_amount=int((live["usd_basis"] == "none").sum()),
+        n_double_counted=int(repeats.sum()),
         first=dates.min().date() if len(dates) else None,
         last=dates.max().date() if len(dates) else None,
         by_kind=by_kind,

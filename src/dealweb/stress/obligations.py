@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from dealweb.ledger.frames import AmountBasis, deal_amounts
+from dealweb.ledger.frames import AmountBasis, deal_amounts, double_counted
 
 #: Deal kinds that are commitments to pay the payee over time.
 COMMITMENT_KINDS: frozenset[str] = frozenset(
@@ -199,6 +199,10 @@ def build_obligations(
     reasons[is_funding & ~in_kinds] = "funding commitments are off"
     reasons[(kind == "acquisition") & (frame["status"] != "completed")] = "acquisition (a holding)"
     reasons[(reasons == "") & ~frame["status"].isin(statuses)] = "status not counted"
+    if "tags" in frame.columns:
+        reasons[(reasons == "") & double_counted(frame)] = (
+            "umbrella total or stake value (would double count)"
+        )
     reasons[(reasons == "") & frame["payee_id"].isna()] = "no single counterparty"
     reasons[(reasons == "") & ~(frame["payer_id"].isin(index) & frame["payee_id"].isin(index))] = (
         "party not in the company set"
