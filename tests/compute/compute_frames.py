@@ -14,7 +14,8 @@ import pandas as pd
 from dealweb.compute.pricing import price_gigawatts
 from dealweb.ledger.frames import DEAL_COLUMNS, FIGURE_COLUMNS
 
-SHARED = Path("/work/shared/data")
+# shared/ lies beside the repository (in CI too).
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def make_deals(rows: list[dict]) -> pd.DataFrame:

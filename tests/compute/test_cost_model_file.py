@@ -16,8 +16,10 @@ from dealweb.compute.costmodel import (
 )
 
 SHIPPED = DEFAULT_COST_MODEL_PATH.read_text(encoding="utf-8")
-SHARED_CSV = Path("/work/shared/data/company_figures_reference.csv")
-DEALS_CSV = Path("/work/shared/data/ai_deals_reference.csv")
+# shared/ lies beside the repository (in CI too).
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_CSV = SHARED / "company_figures_reference.csv"
+DEALS_CSV = SHARED / "ai_deals_reference.csv"
 NOT_FIGURES = {"years", "version", "as_of"}  # identifiers, not estimates
 
 

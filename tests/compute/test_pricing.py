@@ -20,7 +20,9 @@ from dealweb.compute import (
 from dealweb.compute.costmodel import COMPONENTS, DEFAULT_COST_MODEL_PATH, load_cost_model
 from dealweb.compute.pricing import gigawatt_conversion, parse_quantity, usd_conversion
 
-ARTICLE = Path("/work/shared/data/articles/microsoft-nvidia-anthropic-2025-11.txt")
+# shared/ lies beside the repository (in CI too).
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ARTICLE = SHARED / "articles" / "microsoft-nvidia-anthropic-2025-11.txt"
 MODEL = load_cost_model()
 
 
