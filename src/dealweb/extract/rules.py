@@ -149,6 +149,8 @@ _NEW_LEVEL_LEFT = re.compile(
 _AGGREGATE_LEFT = re.compile(
     r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
     r"aggregate)\W+(?:[\w'’-]+\W+){0,6}$"
+    # "the investment is part of xAI's $5 billion fundraise": the whole of which a deal is a part
+    r"|\b(?:part|portion|half|share) of\s+(?:[\w'’-]+\s+){1,3}$"
 )
 # "a deal valued at $17.4 billion" is the deal's size, "OpenAI, valued at $300 billion" is not.
 _DEAL_VALUED = re.compile(
@@ -205,6 +207,17 @@ _DISTRIBUTION_CUE = re.compile(
     r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
+# "pay $20 billion to license its inference technology": a licence fee, not a chip purchase
+_LICENCE_CUE = re.compile(
+    r"\b(licen[cs]\w*|royalt\w+|intellectual property|access to [^.;]{0,60}\btechnolog\w+)"
+)
+# "with a total value of $1.3 billion", "a contract value of": the deal's own size
+_DEAL_VALUE_OF = re.compile(
+    r"\b(?:with an?|for an?|total|contract|deal|transaction|order)\s+(?:total\s+)?value of\W*$"
+)
+# "This Meta deal is Nebius' second contract": a company naming a deal is not its subject
+_DEAL_NOUN = {"deal", "deals", "contract", "contracts", "agreement", "agreements", "pact",
+              "partnership", "order", "investment"}  # fmt: skip
 
 
 @dataclass
@@ -471,6 +484,8 @@ class RuleExtractor:
         )  # fmt: skip
         if possessive and nxt2 is not None and nxt2.lower_ in _NON_PARTY_AFTER:
             non_party = True
+        if prev in {"this", "that", "the"} and nxt is not None and nxt.lower_ in _DEAL_NOUN:
+            non_party = True  # "This Meta deal is Nebius' second …": names a deal, not a party
         if prev == "(" and nxt is not None and nxt.text == ")":
             non_party = True  # "Nvidia’s (NVDA)": a ticker aside repeats the mention before it
         if prev == "of" and ent.start >= 2:
@@ -533,6 +548,7 @@ class RuleExtractor:
             monies = [Money(vague.start(), vague.end(), said, unit, None, None, False, None, None)]
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
+        fixed: tuple[str, str] | None = None
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
             parties = _dedupe(orgs)
         if not parties:
@@ -551,6 +567,8 @@ class RuleExtractor:
             # "Nscale … agreement with Microsoft … The deal, reportedly valued at $14 billion":
             # both parties come from the sentence before.
             a, b = context
+            if context == self._last_pair:
+                fixed = (a, b)  # the deal just reported, so its payer and payee, in that order
             parties = [
                 _Mention(a, "ORG", base, base, 0, 0),
                 _Mention(b, "ORG", 1 << 60, 1 << 60, 0, 0),
@@ -568,7 +586,10 @@ class RuleExtractor:
             if family is None and prev is not None:
                 family = prev.family
             family = family or "spend"
-            pair = self._parties(family, parties, clause, anchor, base, prev, anchors)
+            pair = (
+                (*fixed, True) if fixed
+                else self._parties(family, parties, clause, anchor, base, prev, anchors)
+            )
             if pair is None:
                 continue
             payer, payee, single = pair
@@ -580,8 +601,9 @@ class RuleExtractor:
             after = low[anchor.end :]
             if isinstance(anchor, Money) and (
                 re.match(
-                    r"\W*(?:[\w-]+\s+){0,2}(?:funding|financing|investment|equity|series\s+\w+)?"
-                    r"\s*round\b",
+                    r"\W*(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}"
+                    r"(?:funding|financing|investment|equity|series\s+\w+)?\s*"
+                    r"(?:round|fundrais\w*|raise)\b",
                     after,
                 )
                 or (
@@ -615,7 +637,7 @@ class RuleExtractor:
         left = clause_low[: m.start][-80:]
         if m.hedge and m.hedge in {"estimated", "an estimated"}:
             return False
-        if _AGGREGATE_LEFT.search(left):
+        if _AGGREGATE_LEFT.search(left) and not _DEAL_VALUE_OF.search(left):
             return False
         holding = _HOLDING_LEFT.search(left)
         if holding and _STAKE_NEAR.search(left[holding.start() :] + clause_low[m.end : m.end + 25]):
@@ -630,6 +652,8 @@ class RuleExtractor:
             and re.match(r"\s*(?:investment|deal|contract|agreement|stake)", clause_low[m.end :])
         ):
             hit = None  # "its first $1 billion investment in OpenAI": a deal, not a tranche
+        if hit and hit.group(1).startswith("value") and _DEAL_VALUE_OF.search(left):
+            hit = None
         if hit and not (
             re.match(r"valu|worth|estimat", hit.group(1))
             and _DEAL_VALUED.search(left[-90:])
@@ -858,6 +882,8 @@ class RuleExtractor:
         role = self.gazetteer.role(payee)
         hardware = bool(_HARDWARE_WORDS.search(low))
         cloud = bool(_CLOUD_WORDS.search(low))
+        if _LICENCE_CUE.search(low) and not re.search(r"\b(buy\w*|bought|purchas\w*)\b", low):
+            return "other"
         if isinstance(anchor, Power) and _POWER_CONTEXT.search(low) and role == "chipmaker":
             return "compute_capacity"
         if role == "chipmaker":
@@ -1158,6 +1184,7 @@ def merge_candidates(cands: list[Candidate], single: list[bool] | None = None) -
                 break
         else:
             groups.append([(c, s)])
+    groups = _without_parts(groups)
     out = []
     for g in groups:
         best, _ = max(g, key=lambda cs: _evidence_score(*cs))
@@ -1170,3 +1197,26 @@ def merge_candidates(cands: list[Candidate], single: list[bool] | None = None) -
         out.append(best.with_(up_to=up_to, mentions=len(g), gigawatts=gw))
     out.sort(key=lambda c: c.start)
     return out
+
+
+_Groups = list[list[tuple[Candidate, bool]]]
+
+
+def _without_parts(groups: _Groups) -> _Groups:
+    """Drop the parts of a deal whose total is also stated.
+
+    "a $1.5 billion deal … split into two parts: a $1.3 billion agreement … a separate $200
+    million agreement": when two or more deals of one payer, payee and kind add up (within 1 %)
+    to another of the same key, they are its tranches, not further deals.
+    """
+    sized = [(i, g[0][0]) for i, g in enumerate(groups) if g[0][0].amount_usd_high]
+    drop: set[int] = set()
+    for i, total in sized:
+        parts = [(j, c) for j, c in sized if j != i and c.key == total.key
+                 and (c.amount_usd_high or 0) < (total.amount_usd_high or 0)]  # fmt: skip
+        if len(parts) < 2:
+            continue
+        whole = sum(c.amount_usd_high or 0.0 for _, c in parts)
+        if abs(whole - (total.amount_usd_high or 0)) <= 0.01 * (total.amount_usd_high or 1):
+            drop.update(j for j, _ in parts)
+    return [g for i, g in enumerate(groups) if i not in drop]
