@@ -128,3 +128,19 @@ def emit(
                 cells.append(escape(str(value)))
         table.add_row(*cells)
     console.print(table)
+
+
+def note_gigawatt_pricing(deals: pd.DataFrame) -> None:
+    """Say on stderr which cost model priced the deals stated only in gigawatts, if any."""
+    if "usd_basis" not in deals.columns:
+        return
+    n = int((deals["usd_basis"] == "gw_estimate").sum())
+    if not n:
+        return
+    info = deals.attrs.get("cost_model", {})
+    model = " ".join(str(info[k]) for k in ("cost_model", "cost_model_version") if k in info)
+    err_console.print(
+        f"[dim]note: {n} deals stated only in gigawatts are priced with the cost model "
+        f"{escape(model or 'in use')} (see `dealweb compute model`)[/]",
+        highlight=False,
+    )

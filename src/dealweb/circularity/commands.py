@@ -37,6 +37,7 @@ from dealweb.clikit import (
     emit,
     err_console,
     format_usd,
+    note_gigawatt_pricing,
     user_errors,
 )
 
@@ -129,8 +130,14 @@ def _ledger(db: str | None) -> Any:
     return dealweb.open(db)
 
 
+def _deals(ledger: Any) -> Any:
+    frame = ledger.deals_frame()
+    note_gigawatt_pricing(frame)
+    return frame
+
+
 def _network(db: str | None, as_of: str | None, options: dict[str, Any]) -> FlowNetwork:
-    return build_network(_ledger(db).deals_frame(), as_of=as_of, **options)
+    return build_network(_deals(_ledger(db)), as_of=as_of, **options)
 
 
 def _usd_columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
@@ -159,7 +166,7 @@ def loops(
     """Money loops (A pays B … pays A) with their deals, ranked by circular amount."""
     with user_errors():
         ledger = _ledger(db)
-        net = build_network(ledger.deals_frame(), as_of=as_of,
+        net = build_network(_deals(ledger), as_of=as_of,
                             **_options(amounts, annualize, kinds, usd_per_gw, status))
         if company is not None:
             company = ledger.company(company).id  # unknown name: the ledger's own message
@@ -238,7 +245,7 @@ def concentration(
     """Dependence: top-counterparty shares, Herfindahl indices, commitments / revenue."""
     with user_errors():
         ledger = _ledger(db)
-        net = build_network(ledger.deals_frame(), as_of=as_of,
+        net = build_network(_deals(ledger), as_of=as_of,
                             **_options(amounts, annualize, kinds, usd_per_gw, status))
         frame = concentration_frame(net, ledger.figures_frame(), company=company)
     if fmt is OutputFormat.table:
@@ -330,7 +337,7 @@ def timeline(
         if counterparty is not None:
             counterparty = ledger.company(counterparty).id
         frame = timeline_frame(
-            ledger.deals_frame(), measure, company=company, counterparty=counterparty,
+            _deals(ledger), measure, company=company, counterparty=counterparty,
             among_role=among_role, companies=companies, figures=ledger.figures_frame(),
             start=start, end=as_of, freq=freq.value, progress=not no_progress,
             **_options(amounts, annualize, kinds, usd_per_gw, status),

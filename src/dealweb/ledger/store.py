@@ -726,6 +726,11 @@ def build_deals_frame(deals: list[Deal], names: Mapping[str, str]) -> pd.DataFra
     frame = frame.astype({c: "float64" for c in floats} | {"up_to": bool, "n_sources": "int64"})
     for col in ("announced", "term_start"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+    if (frame["usd_basis"] == "gw_estimate").any():
+        from dealweb.compute import cost_model_info
+
+        # Results built on these dollars must say which cost model priced the gigawatts.
+        frame.attrs["cost_model"] = cost_model_info()
     return frame
 
 

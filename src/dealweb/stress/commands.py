@@ -24,6 +24,7 @@ from dealweb.clikit import (
     console,
     emit,
     format_usd,
+    note_gigawatt_pricing,
     user_errors,
 )
 from dealweb.stress.scenario import (
@@ -154,6 +155,7 @@ def run(
     if companies.empty:
         raise UserError("the ledger has no companies; load the dataset with `dealweb init`")
     deals, figures = ledger.deals_frame(), ledger.figures_frame()
+    note_gigawatt_pricing(deals)
     scenario = resolve_companies(scenario, companies, source=scenario_name)
     out: dict[str, object] = {"scenario": scenario}
     out["result"] = run_stress(deals, companies, figures, scenario)
