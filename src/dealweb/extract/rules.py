@@ -66,7 +66,7 @@ _DEAL_WORD = re.compile(
     r"rais(?:e|es|ed|ing)|deals?|agreements?|contracts?|pacts?|partnership|commit\w*|pledg\w*|"
     r"spend\w*|buy\w*|bought|purchas\w*|acquir\w*|acquisition|leas(?:e|es|ed|ing)\b|rent(?:s|ed|ing|al)?\b|warrants?|"
     r"sign\w*|ink\w*|struck|strikes?|order\w*|suppl\w+|provid\w+|loans?|lend\w*|tie-up|"
-    r"arrangement|deploy\w*|expan\w+|extend\w*)\b"
+    r"arrangement|deploy\w*|expan\w+|extend\w*|pay(?:s|ing)?|paid|licen[cs]\w*)\b"
 )
 _EQUITY_CUE = re.compile(
     r"\b(invest\w*|stakes?|equity|funding|financing round|round|backing|backs|"
@@ -207,6 +207,19 @@ _DISTRIBUTION_CUE = re.compile(
     r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
+# "a 9.3 per cent stake in the company": a described party refers back to the last named
+# company that can fill the role (a "chipmaker" must be one); None = any role.
+_DESCRIPTOR = re.compile(
+    r"\b(?:the|this) (company|startup|start-up|firm|group|chipmaker|chip maker|chip designer|"
+    r"cloud provider|hyperscaler|ai lab|lab|ai developer|developer|neocloud)\b(?!\s*(?:'s|’s))"
+)
+_DESCRIPTOR_ROLES: dict[str, set[str] | None] = {
+    "company": None, "firm": None, "group": None,
+    "startup": {"ai_lab", "neocloud"}, "start-up": {"ai_lab", "neocloud"},
+    "chipmaker": {"chipmaker"}, "chip maker": {"chipmaker"}, "chip designer": {"chipmaker"},
+    "cloud provider": {"cloud", "neocloud"}, "hyperscaler": {"cloud"}, "neocloud": {"neocloud"},
+    "ai lab": {"ai_lab"}, "lab": {"ai_lab"}, "ai developer": {"ai_lab"}, "developer": {"ai_lab"},
+}  # fmt: skip
 # "pay $20 billion to license its inference technology": a licence fee, not a chip purchase
 _LICENCE_CUE = re.compile(
     r"\b(licen[cs]\w*|royalt\w+|intellectual property|access to [^.;]{0,60}\btechnolog\w+)"
@@ -327,6 +340,7 @@ class RuleExtractor:
         last_got: list[_Found] = []
         self._last_pair: tuple[str, str] = ("", "")
         self._last_age = 99
+        self._seen: list[str] = []  # companies named so far, in order
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
                 self._context = ()
@@ -359,6 +373,10 @@ class RuleExtractor:
                 else:
                     self._last_age += 1
                 last_got = got
+                for e in sent.ents:
+                    m = self._mention(e, 0)
+                    if e.label_ == "ORG" and not (m.brand or m.non_party):
+                        self._seen.append(m.cid)
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
 
     def _deal_pair(self, sent: Span, known: str | None = None) -> tuple[str, ...]:
@@ -549,6 +567,8 @@ class RuleExtractor:
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
         fixed: tuple[str, str] | None = None
+        if len(parties) == 1:
+            parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
             parties = _dedupe(orgs)
         if not parties:
@@ -630,6 +650,36 @@ class RuleExtractor:
                 continue
             results.append(_Found(cand, single_payer=single, family=family))
         return results
+
+    def _with_described(
+        self, parties: list[_Mention], clause: _Clause, sent: Span, offset: int
+    ) -> list[_Mention]:
+        """Add the company a description in ``clause`` refers to ("… in the company").
+
+        Coreference by recency: the last company named before the description (in earlier
+        sentences or earlier in this clause) that is not the clause's own party and whose role
+        fits the description. Descriptions inside a company name ("The Walt Disney Company")
+        are not descriptions.
+        """
+        low = clause.text.lower()
+        for d in _DESCRIPTOR.finditer(low):
+            start = clause.start + d.start()
+            if any(m.start <= start < m.end for m in clause.mentions):
+                continue
+            roles = _DESCRIPTOR_ROLES[d.group(1)]
+            here = [self._mention(e, offset) for e in sent.ents if e.label_ == "ORG"]
+            earlier = self._seen + [m.cid for m in here if m.end <= start
+                                    and not (m.brand or m.non_party)]  # fmt: skip
+            fits = [c for c in earlier if c != parties[0].cid
+                    and (roles is None or not self._roles_known
+                         or self.gazetteer.role(c) in roles)]  # fmt: skip
+            if not fits:
+                continue
+            words = low[: d.start()].split()
+            prev = words[-1] if words else ""
+            ref = _Mention(fits[-1], "ORG", start, clause.start + d.end(), 0, 0, prev=prev)
+            return sorted([*parties, ref], key=lambda m: m.start)
+        return parties
 
     def _is_deal_amount(self, m: Money, clause_low: str) -> bool:
         if m.usd_max < self.min_usd:
