@@ -292,6 +292,13 @@ def test_cross_holdings_finnetvalu_xos_example_everyone_solvent():
 
     Translation: Ms is our theta; j owes i the share Md[i, j] d_j, and the rest of j's debt,
     (1 - sum_i Md[i, j]) d_j, is owed to an outside-creditors node. Exact values: 1e-15.
+
+    The same network is Suzuki (2002)'s four-firm example according to FinNetValu's
+    examples/replications.jmd ("replicate the firm values of the larger example" of Suzuki,
+    "Valuing corporate debt: the effect of cross-holdings of stock and debt", J. Oper. Res. Soc.
+    Japan 45(2), 2002). The paper's printed firm values were not available to us, so only the
+    outcome FinNetValu's test states is asserted; the equity values themselves are not checked
+    against a published number.
     """
     ms = np.array([[0, 0.2, 0.3, 0.1], [0.2, 0, 0.2, 0.1], [0.1, 0.1, 0, 0.3], [0.1, 0.1, 0.1, 0]])
     md = np.array([[0, 0, 0.1, 0], [0, 0, 0, 0.1], [0.1, 0, 0, 0.1], [0, 0.1, 0, 0]])
