@@ -131,7 +131,7 @@ _NON_DEAL_LEFT = re.compile(
     r"revenues?|sales|loss(?:es)?|profits?|net worth|fortune|gdp|capex|capital expenditures?|"
     r"capital spending|spending plans|estimated to cost|to cost|costs?|cost of|price target|"
     r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|ipo|earnings|net income|guidance|"
-    r"initial|first|"
+    r"initial|first|plans? for|"
     r"tranches?|installments?|instalments?|prepayment|remaining|worth about|worth around|"
     r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal)"
     r"\W+(?:[\w'’-]+\W+){0,3}$"
@@ -211,7 +211,8 @@ _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
 # company that can fill the role (a "chipmaker" must be one); None = any role.
 _DESCRIPTOR = re.compile(
     r"\b(?:the|this) (company|startup|start-up|firm|group|chipmaker|chip maker|chip designer|"
-    r"cloud provider|hyperscaler|ai lab|lab|ai developer|developer|neocloud)\b(?!\s*(?:'s|’s))"
+    r"cloud provider|hyperscaler|ai lab|lab|ai developer|developer|neocloud|tech giant|"
+    r"software giant|chip giant|cloud giant)\b(?!\s*(?:'s|’s))"
 )
 _DESCRIPTOR_ROLES: dict[str, set[str] | None] = {
     "company": None, "firm": None, "group": None,
@@ -219,7 +220,11 @@ _DESCRIPTOR_ROLES: dict[str, set[str] | None] = {
     "chipmaker": {"chipmaker"}, "chip maker": {"chipmaker"}, "chip designer": {"chipmaker"},
     "cloud provider": {"cloud", "neocloud"}, "hyperscaler": {"cloud"}, "neocloud": {"neocloud"},
     "ai lab": {"ai_lab"}, "lab": {"ai_lab"}, "ai developer": {"ai_lab"}, "developer": {"ai_lab"},
+    "tech giant": {"cloud", "other"}, "software giant": {"cloud"}, "cloud giant": {"cloud"},
+    "chip giant": {"chipmaker"},
 }  # fmt: skip
+# "the Claude developer", "the ChatGPT maker": the owner of a named product
+_PRODUCT_OWNER_NOUN = re.compile(r"\s+(?:maker|developer|creator|owner|parent|company|startup)\b")
 # "pay $20 billion to license its inference technology": a licence fee, not a chip purchase
 _LICENCE_CUE = re.compile(
     r"\b(licen[cs]\w*|royalt\w+|intellectual property|access to [^.;]{0,60}\btechnolog\w+)"
@@ -567,7 +572,7 @@ class RuleExtractor:
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
         fixed: tuple[str, str] | None = None
-        if len(parties) == 1:
+        if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
         if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
             parties = _dedupe(orgs)
@@ -627,7 +632,7 @@ class RuleExtractor:
                     after,
                 )
                 or (
-                    re.match(r"\W*in\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}round\b", after)
+                    re.match(r"\W*in\s+(?:(?:a|an|the|its)\s+)?(?:[\w-]+\s+){0,4}round\b", after)
                     and _RAISE_VERB.search(low[: anchor.start])
                 )
             ):
@@ -654,32 +659,52 @@ class RuleExtractor:
     def _with_described(
         self, parties: list[_Mention], clause: _Clause, sent: Span, offset: int
     ) -> list[_Mention]:
-        """Add the company a description in ``clause`` refers to ("… in the company").
+        """Add the companies that descriptions in ``clause`` refer to ("… in the company").
 
-        Coreference by recency: the last company named before the description (in earlier
-        sentences or earlier in this clause) that is not the clause's own party and whose role
-        fits the description. Descriptions inside a company name ("The Walt Disney Company")
-        are not descriptions.
+        "the ChatGPT maker" is the owner of the product. Other descriptions are resolved by
+        recency: the last company named before the description (in earlier sentences or earlier
+        in this sentence) that is not already a party and whose role fits the description ("the
+        startup" skips a hyperscaler). Descriptions inside a company name ("The Walt Disney
+        Company") are not descriptions. At most two parties come out.
         """
         low = clause.text.lower()
+        parties = list(parties)
+        taken = {m.cid for m in parties}
+        refs: list[tuple[int, int, str | None, set[str] | None]] = []  # start, end, owner, roles
+        for e in sent.ents:
+            a = e.start_char + offset
+            if e.label_ != "PRODUCT" or not clause.start <= a < clause.end:
+                continue
+            rel_start, rel_end = a - clause.start, e.end_char + offset - clause.start
+            noun = _PRODUCT_OWNER_NOUN.match(low, rel_end)
+            if noun and re.search(r"\bthe\s+$", low[:rel_start]):
+                refs.append((rel_start - 4, noun.end(), e.ent_id_, None))
         for d in _DESCRIPTOR.finditer(low):
-            start = clause.start + d.start()
+            if not any(r[0] <= d.start() < r[1] for r in refs):
+                refs.append((d.start(), d.end(), None, _DESCRIPTOR_ROLES[d.group(1)]))
+        here = [self._mention(e, offset) for e in sent.ents if e.label_ == "ORG"]
+        for rel_start, rel_end, owner, roles in sorted(refs):
+            if len(parties) >= 2:
+                break
+            start = clause.start + rel_start
             if any(m.start <= start < m.end for m in clause.mentions):
                 continue
-            roles = _DESCRIPTOR_ROLES[d.group(1)]
-            here = [self._mention(e, offset) for e in sent.ents if e.label_ == "ORG"]
-            earlier = self._seen + [m.cid for m in here if m.end <= start
-                                    and not (m.brand or m.non_party)]  # fmt: skip
-            fits = [c for c in earlier if c != parties[0].cid
-                    and (roles is None or not self._roles_known
-                         or self.gazetteer.role(c) in roles)]  # fmt: skip
-            if not fits:
+            if owner is None:
+                earlier = self._seen + [m.cid for m in here if m.end <= start
+                                        and not (m.brand or m.non_party)]  # fmt: skip
+                fits = [c for c in earlier if c not in taken
+                        and (roles is None or not self._roles_known
+                             or self.gazetteer.role(c) in roles)]  # fmt: skip
+                if not fits:
+                    continue
+                owner = fits[-1]
+            if owner in taken:
                 continue
-            words = low[: d.start()].split()
+            words = low[:rel_start].split()
             prev = words[-1] if words else ""
-            ref = _Mention(fits[-1], "ORG", start, clause.start + d.end(), 0, 0, prev=prev)
-            return sorted([*parties, ref], key=lambda m: m.start)
-        return parties
+            parties.append(_Mention(owner, "ORG", start, clause.start + rel_end, 0, 0, prev=prev))
+            taken.add(owner)
+        return sorted(parties, key=lambda m: m.start)
 
     def _is_deal_amount(self, m: Money, clause_low: str) -> bool:
         if m.usd_max < self.min_usd:
