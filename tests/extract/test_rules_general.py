@@ -109,3 +109,45 @@ def test_description_inside_a_company_name_is_not_a_reference(extractor) -> None
     # "The … Company" is a name; with no second company named there is no deal to make up.
     got = deals(extractor, "Microsoft Company said it would spend $80 billion this year.")
     assert got == {}
+
+
+def test_product_owner_description_and_role_description(extractor) -> None:
+    msft, anth, nv = ids(extractor, "Microsoft", "Anthropic", "Nvidia")
+    text = ("Microsoft is widening its bets with a large stake in Anthropic. The tech giant will "
+            "invest up to $4 billion in the Claude developer, while Nvidia has committed up to "
+            "$2 billion.")  # fmt: skip
+    got = deals(extractor, text)
+    m = got[(msft, anth, "equity_investment")]
+    assert (m.amount_usd_high, m.up_to) == (4e9, True)
+    assert got[(nv, anth, "equity_investment")].amount_usd_high == 2e9
+
+
+def test_round_total_without_an_article_is_not_one_investors_amount(extractor) -> None:
+    xai, nv = ids(extractor, "xAI", "Nvidia")
+    got = deals(extractor, "xAI said it has raised $12 billion in upsized Series D funding "
+                           "round, with backing from Nvidia.")  # fmt: skip
+    c = got[(nv, xai, "equity_investment")]
+    assert c.amount_usd_high is None
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "Among the other participants are Nvidia, Dell and several funds.",
+        "Nvidia and Dell joined as strategic investors, the company said.",
+        "Other investors include Nvidia and Dell.",
+        "The round was led by Nvidia with participation from Dell.",
+    ],
+)
+def test_investors_listed_for_a_round_invest_in_the_raiser(extractor, listing: str) -> None:
+    ns, nv, dell = ids(extractor, "Nscale", "Nvidia", "Dell")
+    got = deals(extractor, f"Nscale has closed a $900 million Series C round. {listing}")
+    assert {(nv, ns, "equity_investment"), (dell, ns, "equity_investment")} <= set(got)
+    assert all(c.amount_usd_high is None for c in got.values())
+
+
+def test_participation_in_a_market_is_not_a_round(extractor) -> None:
+    text = ("Amazon to invest up to $2 billion in Anthropic. Microsoft's stake in OpenAI signals "
+            "its participation in the AI race.")  # fmt: skip
+    amzn, anth = ids(extractor, "Amazon", "Anthropic")
+    assert set(deals(extractor, text)) == {(amzn, anth, "equity_investment")}

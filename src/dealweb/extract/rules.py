@@ -223,6 +223,18 @@ _DESCRIPTOR_ROLES: dict[str, set[str] | None] = {
     "tech giant": {"cloud", "other"}, "software giant": {"cloud"}, "cloud giant": {"cloud"},
     "chip giant": {"chipmaker"},
 }  # fmt: skip
+# A sentence that lists the investors of a funding round ("led by X with participation from Y",
+# "Nvidia and Cisco joined as strategic investors", "Among the other participants are …").
+_PARTICIPANT_CUE = re.compile(
+    r"\b(participants|participation from|participat\w+ in (?:the|this|its|a|an) (?:[\w-]+ ){0,3}"
+    r"(?:round|funding|financing|raise)|joined as|"
+    r"join(?:ed|ing|s)? (?:the|this) (?:round|party|financing|raise)|"
+    r"also joining|(?:other |key )?(?:investors|backers) (?:include|included|including|such as|"
+    r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
+    r"funds from|also joining|(?:came in|signed on|joined) as)\b"
+)
+_ROUND_CUE = re.compile(r"\b(round|funding|fundrais\w*|series [a-h]|financing|raise)\b")
+_NOT_LISTED = {"like", "unlike", "than", "rival", "rivals", "versus", "vs", "vs.", "beyond"}
 # "the Claude developer", "the ChatGPT maker": the owner of a named product
 _PRODUCT_OWNER_NOUN = re.compile(r"\s+(?:maker|developer|creator|owner|parent|company|startup)\b")
 # "pay $20 billion to license its inference technology": a licence fee, not a chip purchase
@@ -346,6 +358,7 @@ class RuleExtractor:
         self._last_pair: tuple[str, str] = ("", "")
         self._last_age = 99
         self._seen: list[str] = []  # companies named so far, in order
+        self._raiser: tuple[str, int] = ("", 99)  # company raising the round in talk, age
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
                 self._context = ()
@@ -355,6 +368,8 @@ class RuleExtractor:
                 if not sent.text.strip():
                     continue
                 got = self._sentence(sent, offset, date)
+                self._track_raiser(sent, got)
+                got = got + self._participants(sent, offset, date, got)
                 found.extend(got)
                 pair = self._deal_pair(sent)
                 if not got and found and self._power_supplement(sent, found, last_got):
@@ -655,6 +670,54 @@ class RuleExtractor:
                 continue
             results.append(_Found(cand, single_payer=single, family=family))
         return results
+
+    def _track_raiser(self, sent: Span, got: list[_Found]) -> None:
+        """Remember which company is raising money, for the investor lists that follow."""
+        cid, age = self._raiser
+        low = sent.text.lower()
+        equity = [f.cand.payee for f in got if f.cand.kind == "equity_investment" and f.cand.payee]
+        named = [m for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+                 if not (m.brand or m.non_party) and m.prev not in _PREPOSITIONS]  # fmt: skip
+        if equity:
+            self._raiser = (equity[-1], 0)
+        elif _ROUND_CUE.search(low) and (verb := re.search(
+            r"\b(rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|clos(?:e|es|ed|ing)|land\w*)\b", low
+        )):  # fmt: skip
+            # the raiser is named before its verb ("xAI raised …", not "… from investors, MGX")
+            before = [m for m in named if m.end - sent.start_char <= verb.start()]
+            self._raiser = (before[0].cid, 0) if before else (cid, 0 if cid else 99)
+        else:
+            self._raiser = (cid, age + 1)
+
+    def _participants(
+        self, sent: Span, offset: int, date: dt.date | None, got: list[_Found]
+    ) -> list[_Found]:
+        """Investors listed for the round just reported, as deals without an amount.
+
+        "Aker led the round. It was joined by Nvidia, Dell and Nokia": each listed company that
+        is not the one raising invests in it; their shares are not stated.
+        """
+        low = sent.text.lower()
+        raiser, age = self._raiser
+        if not raiser or age > 5 or not _PARTICIPANT_CUE.search(low):
+            return []
+        payers = {f.cand.payer for f in got}
+        s0 = sent.start_char + offset
+        quote, qs, qe = _quote(sent.text, s0)
+        status = _status(low)
+        out: list[_Found] = []
+        for e in sent.ents:
+            if e.label_ != "ORG" or e.ent_id_ in payers or e.ent_id_ == raiser:
+                continue
+            m = self._mention(e, 0)
+            nxt = sent.doc[e.end].lower_ if e.end < len(sent.doc) else ""
+            if m.brand or nxt in _NON_PARTY_AFTER or m.prev in _NOT_LISTED:
+                continue
+            payers.add(e.ent_id_)
+            cand = Candidate(payer=e.ent_id_, payee=raiser, kind="equity_investment",
+                             status=status, date=date, quote=quote, start=qs, end=qe)  # fmt: skip
+            out.append(_Found(cand, single_payer=False, family="equity"))
+        return out
 
     def _with_described(
         self, parties: list[_Mention], clause: _Clause, sent: Span, offset: int
