@@ -30,8 +30,9 @@ from dealweb.clikit import (
     format_usd_range,
     user_errors,
 )
+from dealweb.ledger.errors import validation_messages
 from dealweb.ledger.models import Deal
-from dealweb.ledger.store import Ledger, open_ledger, validation_messages
+from dealweb.ledger.store import Ledger, open_ledger
 
 DbOption = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False)
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json.")

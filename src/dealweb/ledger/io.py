@@ -45,8 +45,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from dealweb.ledger.errors import FieldError, validation_messages
 from dealweb.ledger.models import Company, Deal
-from dealweb.ledger.store import FieldError, Ledger, validation_messages
+from dealweb.ledger.store import Ledger
 
 Format = Literal["yaml", "json", "csv", "parquet"]
 What = Literal["companies", "deals", "all"]

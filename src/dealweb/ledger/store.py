@@ -21,7 +21,6 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -32,31 +31,26 @@ from typing import Any, Literal
 
 import pandas as pd
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
-from dealweb.ledger import fx
+from dealweb.ledger import fx, rows
+from dealweb.ledger.errors import FieldError
 from dealweb.ledger.frames import COMPANY_COLUMNS, DEAL_COLUMNS, FIGURE_COLUMNS
 from dealweb.ledger.models import (
     Company,
     Deal,
     DealKind,
     DealStatus,
-    Figure,
     Revision,
     Source,
     parse_partial_date,
 )
 from dealweb.ledger.schema import (
-    AliasRow,
     CompanyRow,
     DealRow,
-    FigureRow,
     MetaRow,
     RevisionRow,
-    SourceRow,
-    TagRow,
 )
 
 UpsertAction = Literal["create", "update", "restore", "unchanged"]
@@ -65,13 +59,6 @@ UpsertAction = Literal["create", "update", "restore", "unchanged"]
 _AMOUNT_FIELDS = frozenset({"amount_low", "amount_high", "currency", "announced"})
 
 
-class FieldError(ValueError):
-    """A bad value in one field of a record: carries the field, the value and what was expected."""
-
-    def __init__(self, field: str, value: object, expected: str, entity_id: str | None = None):
-        self.field, self.value, self.expected, self.entity_id = field, value, expected, entity_id
-        where = f"{entity_id!r}: " if entity_id else ""
-        super().__init__(f"{where}field {field!r}: got {value!r}; expected {expected}")
 
 
 # --------------------------------------------------------------------------- opening
@@ -232,20 +219,20 @@ class Ledger:
             )
             if not include_deleted:
                 stmt = stmt.where(CompanyRow.deleted.is_(False))
-            return [_company_from_row(r) for r in s.scalars(stmt.order_by(CompanyRow.id))]
+            return [rows.company_from_row(r) for r in s.scalars(stmt.order_by(CompanyRow.id))]
 
     def resolve_company(self, name: str) -> str | None:
         """Id of the company whose id, display name or alias is ``name`` (case-insensitive)."""
         with self._session() as s:
-            return _company_index(s).get(str(name).strip().lower())
+            return rows.company_index(s).get(str(name).strip().lower())
 
     def company(self, key: str) -> Company:
         """The company with id, display name or alias ``key``; KeyError (with hints) if none."""
         with self._session() as s:
-            row = _find_company_row(s, key)
+            row = rows.find_company_row(s, key)
             if row is None:
-                raise KeyError(_unknown_company_message(s, key))
-            return _company_from_row(row)
+                raise KeyError(rows.unknown_company_message(s, key))
+            return rows.company_from_row(row)
 
     def upsert_company(
         self, company: Company, reason: str | None = None, source_url: str | None = None
@@ -256,7 +243,7 @@ class Ledger:
         if aliases != company.aliases:  # aliases are case-insensitive: keep the first spelling
             company = company.model_copy(update={"aliases": aliases})
         with self._session() as s:
-            _check_company_names(s, company)
+            rows.check_company_names(s, company)
             row = s.get(CompanyRow, company.id)
             new = _snapshot(company)
             if row is None:
@@ -265,11 +252,11 @@ class Ledger:
                 action: UpsertAction = "create"
                 old: dict[str, Any] = {}
             else:
-                old = _snapshot(_company_from_row(row))
+                old = _snapshot(rows.company_from_row(row))
                 if old == new and not row.deleted:
                     return "unchanged"
                 action = "restore" if row.deleted else "update"
-            _write_company(s, row, company)
+            rows.write_company(s, row, company)
             s.info.pop("company_index", None)
             changes = _diff(old, new)
             if action == "restore":
@@ -280,9 +267,9 @@ class Ledger:
     def delete_company(self, key: str, reason: str | None = None) -> None:
         """Soft-delete a company that no live deal names (restorable, history kept)."""
         with self._session() as s:
-            row = _find_company_row(s, key)
+            row = rows.find_company_row(s, key)
             if row is None:
-                raise KeyError(_unknown_company_message(s, key))
+                raise KeyError(rows.unknown_company_message(s, key))
             stmt = sa.select(DealRow.id).where(
                 DealRow.deleted.is_(False),
                 sa.or_(DealRow.payer_id == row.id, DealRow.payee_id == row.id),
@@ -294,7 +281,7 @@ class Ledger:
                     f"company {row.id!r} is payer or payee of {len(used)} live deal(s) ({shown}); "
                     "delete or re-assign them first"
                 )
-            snap = _snapshot(_company_from_row(row))
+            snap = _snapshot(rows.company_from_row(row))
             row.deleted = True
             s.info.pop("company_index", None)
             changes = {"deleted": [False, True]}
@@ -307,8 +294,8 @@ class Ledger:
             if row is None or not row.deleted:
                 state = "is not deleted" if row is not None else "does not exist"
                 raise KeyError(f"company {company_id!r} {state}")
-            company = _company_from_row(row)
-            _check_company_names(s, company)
+            company = rows.company_from_row(row)
+            rows.check_company_names(s, company)
             row.deleted = False
             s.info.pop("company_index", None)
             changes = {"deleted": [True, False]}
@@ -322,9 +309,9 @@ class Ledger:
             row = s.get(DealRow, deal_id)
             if row is None or (row.deleted and not include_deleted):
                 state = " (it is deleted; see `history`)" if row is not None else ""
-                hint = _closest(deal_id, s.scalars(sa.select(DealRow.id)).all())
+                hint = rows.closest(deal_id, s.scalars(sa.select(DealRow.id)).all())
                 raise KeyError(f"no deal with id {deal_id!r}{state}{hint}")
-            return _deal_from_row(row)
+            return rows.deal_from_row(row)
 
     def deals(
         self,
@@ -358,9 +345,9 @@ class Ledger:
         with self._session() as s:
             company_id = None
             if company is not None:
-                row = _find_company_row(s, company)
+                row = rows.find_company_row(s, company)
                 if row is None:
-                    raise KeyError(_unknown_company_message(s, company))
+                    raise KeyError(rows.unknown_company_message(s, company))
                 company_id = row.id
             if as_of is not None:
                 found = _deals_as_of(s, _as_datetime(as_of), include_deleted)
@@ -382,7 +369,7 @@ class Ledger:
                     stmt = stmt.where(DealRow.announced >= lo)
                 if hi is not None:
                     stmt = stmt.where(DealRow.announced <= hi)
-                found = [_deal_from_row(r) for r in s.scalars(stmt)]
+                found = [rows.deal_from_row(r) for r in s.scalars(stmt)]
         out = [
             d
             for d in found
@@ -415,7 +402,7 @@ class Ledger:
                     raw[field] = None
                     continue
                 key = str(value).strip()
-                company_id = _company_index(s).get(key.lower())
+                company_id = rows.company_index(s).get(key.lower())
                 if company_id is not None:
                     raw[field] = company_id
                 elif extra_names and key.lower() in extra_names:
@@ -426,7 +413,7 @@ class Ledger:
                         field,
                         value,
                         "a company id, name or alias already in the ledger"
-                        + _closest(key, _all_company_keys(s) + known),
+                        + rows.closest(key, rows.all_company_keys(s) + known),
                         deal_id,
                     )
         deal = Deal.model_validate(raw)
@@ -452,11 +439,11 @@ class Ledger:
                 action: UpsertAction = "create"
                 old: dict[str, Any] = {}
             else:
-                old = _snapshot(_deal_from_row(row))
+                old = _snapshot(rows.deal_from_row(row))
                 if old == new and not row.deleted:
                     return "unchanged"
                 action = "restore" if row.deleted else "update"
-            _write_deal(s, row, deal)
+            rows.write_deal(s, row, deal)
             changes = _diff(old, new)
             if action == "restore":
                 row.deleted = False
@@ -506,7 +493,7 @@ class Ledger:
             old, new = _snapshot(current), _snapshot(updated)
             if old == new:
                 return current
-            _write_deal(s, row, updated)
+            rows.write_deal(s, row, updated)
             _add_revision(s, "deal", row, "update", _diff(old, new), new, reason, source_url)
             return updated
 
@@ -518,7 +505,7 @@ class Ledger:
                 raise KeyError(f"no deal with id {deal_id!r}")
             if row.deleted:
                 raise ValueError(f"deal {deal_id!r} is already deleted")
-            snap = _snapshot(_deal_from_row(row))
+            snap = _snapshot(rows.deal_from_row(row))
             row.deleted = True
             _add_revision(s, "deal", row, "delete", {"deleted": [False, True]}, snap, reason, None)
 
@@ -530,8 +517,8 @@ class Ledger:
                 raise KeyError(f"no deal with id {deal_id!r}")
             if not row.deleted:
                 raise ValueError(f"deal {deal_id!r} is not deleted")
-            deal = _deal_from_row(row)
-            index = set(_company_index(s).values())
+            deal = rows.deal_from_row(row)
+            index = set(rows.company_index(s).values())
             for field in ("payer", "payee"):
                 value = getattr(deal, field)
                 if value is not None and value not in index:
@@ -546,7 +533,7 @@ class Ledger:
         first. KeyError when there is none."""
         with self._session() as s:
             ids = {entity_id}
-            row = _find_company_row(s, entity_id)
+            row = rows.find_company_row(s, entity_id)
             if row is not None:
                 ids.add(row.id)
             stmt = (
@@ -556,7 +543,7 @@ class Ledger:
             )
             revs = [_revision_from_row(r) for r in s.scalars(stmt)]
             if not revs:
-                hint = _closest(entity_id, s.scalars(sa.select(DealRow.id)).all())
+                hint = rows.closest(entity_id, s.scalars(sa.select(DealRow.id)).all())
                 raise KeyError(f"no deal or company with id {entity_id!r}{hint}")
             return revs
 
@@ -882,218 +869,3 @@ def _deals_as_of(s: Session, when: dt.datetime, include_deleted: bool) -> list[D
         for rev in latest.values()
         if include_deleted or rev.action != "delete"
     ]
-
-
-# ---- companies
-
-
-def _company_index(s: Session) -> dict[str, str]:
-    """Lower-cased id / name / alias -> company id, cached on the session until a company
-    changes (resolving names is the hot path of an import)."""
-    index = s.info.get("company_index")
-    if index is None:
-        index = {}
-        live = CompanyRow.deleted.is_(False)
-        aliases = sa.select(AliasRow.alias_key, AliasRow.company_id).join(CompanyRow).where(live)
-        for key, cid in s.execute(aliases):
-            index[key] = cid
-        # precedence: an id beats a display name, which beats an alias
-        rows = s.execute(sa.select(CompanyRow.id, CompanyRow.name).where(live)).all()
-        for cid, name in rows:
-            index[name.strip().lower()] = cid
-        for cid, _ in rows:
-            index[cid.lower()] = cid
-        s.info["company_index"] = index
-    return index
-
-
-def _find_company_row(s: Session, key: str) -> CompanyRow | None:
-    text = str(key).strip().lower()
-    cid = _company_index(s).get(text) if text else None
-    return s.get(CompanyRow, cid) if cid is not None else None
-
-
-def _all_company_keys(s: Session) -> list[str]:
-    names = list(s.scalars(sa.select(CompanyRow.name)))
-    return names + list(s.scalars(sa.select(AliasRow.alias)))
-
-
-def _closest(key: str, candidates: Iterable[str]) -> str:
-    cands = {c.lower(): c for c in candidates if c}
-    match = difflib.get_close_matches(str(key).lower(), list(cands), n=3, cutoff=0.6)
-    if not match:
-        return ""
-    return " (did you mean " + " or ".join(repr(cands[m]) for m in match) + "?)"
-
-
-def _unknown_company_message(s: Session, key: str) -> str:
-    return f"no company with id, name or alias {key!r}" + _closest(key, _all_company_keys(s))
-
-
-def _check_company_names(s: Session, company: Company) -> None:
-    """An id, name or alias must point to one company only, or lookups would be ambiguous."""
-    keys = [("id", company.id), ("name", company.name)]
-    keys += [("aliases", a) for a in company.aliases]
-    seen: set[str] = set()
-    for field, value in keys:
-        low = value.strip().lower()
-        if field == "aliases" and low in seen:
-            continue  # an alias repeating the name is harmless
-        seen.add(low)
-        other = _find_company_row(s, value)
-        if other is not None and other.id != company.id:
-            raise FieldError(
-                field,
-                value,
-                f"a name not already used by company {other.id!r} ({other.name})",
-                company.id,
-            )
-        if field == "aliases":
-            # the unique alias index also covers soft-deleted companies
-            holder = s.scalar(sa.select(AliasRow.company_id).where(AliasRow.alias_key == low))
-            if holder is not None and holder != company.id:
-                raise FieldError(
-                    field, value, f"an alias not held by deleted company {holder!r}", company.id
-                )
-
-
-def _company_from_row(row: CompanyRow) -> Company:
-    return Company(
-        id=row.id,
-        name=row.name,
-        aliases=[a.alias for a in row.aliases],
-        role=row.role,  # type: ignore[arg-type]
-        ticker=row.ticker,
-        country=row.country,
-        figures=[
-            Figure(
-                name=f.name,  # type: ignore[arg-type]
-                value_usd=f.value_usd,
-                as_of=f.as_of,
-                period=f.period,
-                counterparty=f.counterparty,
-                label=f.label,
-                source=Source(
-                    url=f.source_url,
-                    publisher=f.source_publisher,
-                    date=f.source_date,
-                    quote=f.source_quote,
-                ),
-                note=f.note,
-            )
-            for f in row.figures
-        ],
-        notes=row.notes,
-    )
-
-
-def _write_company(s: Session, row: CompanyRow, c: Company) -> None:
-    row.name, row.role, row.ticker = c.name, str(c.role), c.ticker
-    row.country, row.notes, row.deleted = c.country, c.notes, False
-    aliases = c.aliases
-    fresh = sa.inspect(row).pending
-    if fresh or [a.alias for a in row.aliases] != aliases:
-        if not fresh:
-            # flush the removals first: the unique alias_key index would see old + new at once
-            row.aliases.clear()
-            s.flush()
-        row.aliases.extend(
-            AliasRow(position=i, alias=a, alias_key=a.strip().lower())
-            for i, a in enumerate(aliases)
-        )
-    if not fresh:
-        row.figures.clear()
-    row.figures.extend(
-        FigureRow(
-            position=i,
-            name=f.name,
-            value_usd=f.value_usd,
-            as_of=f.as_of,
-            period=f.period,
-            counterparty=f.counterparty,
-            label=f.label,
-            source_url=f.source.url,
-            source_publisher=f.source.publisher,
-            source_date=f.source.date,
-            source_quote=f.source.quote,
-            note=f.note,
-        )
-        for i, f in enumerate(c.figures)
-    )
-
-
-# ---- deals
-
-
-def _deal_from_row(row: DealRow) -> Deal:
-    return Deal(
-        id=row.id,
-        announced=row.announced,
-        date_precision=row.date_precision,  # type: ignore[arg-type]
-        payer=row.payer_id,
-        payee=row.payee_id,
-        kind=row.kind,  # type: ignore[arg-type]
-        amount_low=row.amount_low,
-        amount_high=row.amount_high,
-        up_to=row.up_to,
-        currency=row.currency,
-        amount_usd_low=row.amount_usd_low,
-        amount_usd_high=row.amount_usd_high,
-        amount_stated=row.amount_stated,
-        gigawatts=row.gigawatts,
-        term_start=row.term_start,
-        term_years=row.term_years,
-        schedule=row.schedule,  # type: ignore[arg-type]
-        stake_pct=row.stake_pct,
-        status=row.status,  # type: ignore[arg-type]
-        sources=[
-            Source(url=x.url, publisher=x.publisher, date=x.date, quote=x.quote)
-            for x in row.sources
-        ],
-        notes=row.notes,
-        tags=[t.tag for t in row.tags],
-    )
-
-
-def _write_deal(s: Session, row: DealRow, d: Deal) -> None:
-    row.announced, row.date_precision = d.announced, d.date_precision
-    row.payer_id, row.payee_id, row.kind = d.payer, d.payee, str(d.kind)
-    row.amount_low, row.amount_high, row.up_to = d.amount_low, d.amount_high, d.up_to
-    row.currency, row.amount_usd_low, row.amount_usd_high = (
-        d.currency,
-        d.amount_usd_low,
-        d.amount_usd_high,
-    )
-    row.amount_stated, row.gigawatts = d.amount_stated, d.gigawatts
-    row.term_start, row.term_years, row.stake_pct = d.term_start, d.term_years, d.stake_pct
-    row.schedule = {str(k): v for k, v in d.schedule.items()} if d.schedule else None
-    row.status, row.notes = str(d.status), d.notes
-    sources = [(x.url, x.publisher, x.date, x.quote) for x in d.sources]
-    tags = list(dict.fromkeys(d.tags))  # (deal, tag) is the key: drop repeats, keep order
-    fresh = sa.inspect(row).pending
-    if fresh or [(x.url, x.publisher, x.date, x.quote) for x in row.sources] != sources:
-        if not fresh:
-            row.sources.clear()
-        row.sources.extend(
-            SourceRow(position=i, url=u, publisher=p, date=when, quote=q)
-            for i, (u, p, when, q) in enumerate(sources)
-        )
-    if fresh or [t.tag for t in row.tags] != tags:
-        if not fresh:
-            # flush the removals first: (deal_id, tag) is the primary key of `tags`
-            row.tags.clear()
-            s.flush()
-        row.tags.extend(TagRow(position=i, tag=t) for i, t in enumerate(tags))
-
-
-def validation_messages(exc: ValidationError) -> list[tuple[str, object, str]]:
-    """(field, bad value, what was expected) for each error in a pydantic ValidationError."""
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(record)"
-        msg = err["msg"]
-        msg = msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
-        if err["type"] == "extra_forbidden":
-            msg = "no such field (a typo?); see dealweb.ledger.models for the fields"
-        out.append((loc, err.get("input"), msg[0].lower() + msg[1:] if msg else msg))
-    return out
