@@ -151,3 +151,55 @@ def test_participation_in_a_market_is_not_a_round(extractor) -> None:
             "its participation in the AI race.")  # fmt: skip
     amzn, anth = ids(extractor, "Amazon", "Anthropic")
     assert set(deals(extractor, text)) == {(amzn, anth, "equity_investment")}
+
+
+def test_counterparty_right_before_worth_owns_the_amount(extractor) -> None:
+    alph, meta, oai = ids(extractor, "Google", "Meta", "OpenAI")
+    text = ("Google has won a four-year cloud agreement with Meta Platforms worth over $7 billion, "
+            "its second win after signing a deal with OpenAI.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(meta, alph, "cloud_commitment")].amount_usd_high == 7e9
+    assert (oai, alph, "cloud_commitment") not in got or not got[
+        (oai, alph, "cloud_commitment")
+    ].amount_usd_high
+
+
+def test_deal_with_company_comma_valued_at_is_the_deal_size(extractor) -> None:
+    oai, orcl = ids(extractor, "OpenAI", "Oracle")
+    text = "OpenAI signed a cloud contract with Oracle in May, valued at up to $90 billion."
+    c = deals(extractor, text)[(oai, orcl, "cloud_commitment")]
+    assert (c.amount_usd_high, c.up_to) == (90e9, True)
+
+
+def test_company_comma_valued_at_is_still_a_valuation(extractor) -> None:
+    text = "Anthropic, valued at $180 billion, said Amazon will invest $2 billion in it."
+    assert all(c.amount_usd_high != 180e9 for c in extractor.extract(text))
+
+
+def test_second_deal_sized_in_gigawatts_after_a_dollar_deal(extractor) -> None:
+    oai, orcl, amd = ids(extractor, "OpenAI", "Oracle", "AMD")
+    text = ("OpenAI signed a cloud contract with Oracle worth up to $90 billion and a multi-year "
+            "deal with AMD requiring three gigawatts of power.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(oai, orcl, "cloud_commitment")].gigawatts is None
+    assert got[(oai, amd, "hardware_purchase")].gigawatts == 3.0
+
+
+def test_supply_as_a_noun_does_not_make_the_subject_a_seller(extractor) -> None:
+    oai, amd = ids(extractor, "OpenAI", "AMD")
+    text = "OpenAI announced a chip supply agreement with AMD to deploy 2 gigawatts of capacity."
+    assert (oai, amd, "hardware_purchase") in deals(extractor, text)
+
+
+def test_units_purchase_with_a_longer_product_phrase(extractor) -> None:
+    orcl, amd = ids(extractor, "Oracle", "AMD")
+    text = "Oracle announced plans to deploy 40,000 units of AMD's next-generation MI450 AI chips."
+    assert (orcl, amd, "hardware_purchase") in deals(extractor, text)
+
+
+def test_computing_power_bought_from_a_chipmaker_for_dollars(extractor) -> None:
+    oai, nv = ids(extractor, "OpenAI", "Nvidia")
+    text = ("OpenAI agreed a multi-year deal with Nvidia, valued at over $8 billion, to secure "
+            "up to 500 megawatts of computing power.")  # fmt: skip
+    c = deals(extractor, text)[(oai, nv, "compute_capacity")]
+    assert c.amount_usd_high == 8e9

@@ -92,7 +92,9 @@ _CLOUD_WORDS = re.compile(
 _POWER_CONTEXT = re.compile(r"\b(comput\w+ (power|capacity)|compute capacity)\b")
 # Verbs whose subject is the seller, when they stand between the subject and the amount.
 _SELLER_VERB = re.compile(
-    r"\b(provid(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|sell(?:s|ing)?|sold|"
+    r"\b(provid(?:e|es|ed|ing)|"
+    r"suppl(?:y|ies|ied|ying)(?!\s+(?:agreements?|deals?|contracts?|pacts?|chains?|partnerships?))|"
+    r"deliver(?:s|ed|ing)?|sell(?:s|ing)?|sold|"
     r"rent(?:s|ed|ing)? out|leas(?:e|es|ed|ing) (?:\w+ )?to)\b"
 )
 _REPORTING = re.compile(r"\W*(?:said|says|announced|reported|disclosed|confirmed|told)\b")
@@ -109,7 +111,8 @@ _EQUITY_VERB = re.compile(
 _INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neocloud": 1, "ai_lab": 0}
 # "deploy 50,000 AMD MI450 GPUs": a hardware deal stated in units, not dollars
 _UNITS = re.compile(
-    r"\b\d{1,3}(?:,\d{3})+\s+(?:[\w()’'.:-]+\s+){0,5}?(?:gpus|chips|processors|accelerators|tpus)\b"
+    r"\b\d{1,3}(?:,\d{3})+\s+(?:[\w()’'.:-]+\s+){0,7}?"
+    r"(?:gpus|chips?|processors|accelerators|tpus|semiconductors)\b"
 )
 _VAGUE_AMOUNT = re.compile(
     r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
@@ -207,6 +210,19 @@ _DISTRIBUTION_CUE = re.compile(
     r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
+# The words between a counterparty and the size of its deal: "with Oracle worth up to $300
+# billion", "with Meta Platforms, valued at $10 billion", "with AMD in September valued at".
+_SIZE_LINK = re.compile(
+    r"[\s,]*(?:(?:platforms|inc\.?|corp\.?|group)\s*,?\s*)?(?:in \w+\s*,?\s*)?"
+    r"(?:(?:reportedly|potentially|that (?:is|was|could be|is reportedly))\s+)?"
+    r"(?:worth|valued at|valued|totaling|totalling|for|requiring|covering)\s*"
+)
+# "a contract with Oracle in September, valued at up to $300 billion": the deal's size, not the
+# company's valuation (which is "OpenAI, valued at $500 billion, …").
+_DEAL_WITH_VALUED = re.compile(
+    r"\b(?:deals?|contracts?|agreements?|pacts?|partnership)\s+with\s+[^,;.$]{1,40},\s*"
+    r"(?:(?:reportedly|potentially)\s+)?valued\s+at\s*$"
+)
 # "a 9.3 per cent stake in the company": a described party refers back to the last named
 # company that can fill the role (a "chipmaker" must be one); None = any role.
 _DESCRIPTOR = re.compile(
@@ -615,6 +631,16 @@ class RuleExtractor:
             ]
         quote, quote_start, quote_end = _quote(sent.text, s0)
         anchors: list[Money | Power] = list(monies) if monies else list(powers)
+        if monies and powers:
+            # "a $300 billion contract with Oracle and a deal with AMD requiring six gigawatts":
+            # a power figure past every amount, with its own counterparty named in between, is
+            # a second deal, not the size of the first.
+            last_money = max(m.end for m in monies)
+            own = [p for p in powers if p.start > last_money and any(
+                last_money <= m.start - base < p.start and not m.possessive
+                for m in parties)]  # fmt: skip
+            anchors += own
+            powers = [p for p in powers if p not in own]
         if "respectively" in low and len(monies) >= 2:
             payers = _subject_group(parties, clause, sent)
             if len(payers) == len(monies):
@@ -795,7 +821,7 @@ class RuleExtractor:
         if hit and not (
             re.match(r"valu|worth|estimat", hit.group(1))
             and _DEAL_VALUED.search(left[-90:])
-            and not _COMPANY_VALUED.search(left[-40:])
+            and (not _COMPANY_VALUED.search(left[-40:]) or _DEAL_WITH_VALUED.search(left))
         ):
             return False
         return not _NON_DEAL_RIGHT.search(clause_low[m.end : m.end + 40])
@@ -930,6 +956,10 @@ class RuleExtractor:
         def place(m: _Mention) -> tuple[int, int]:
             if anchor_abs <= m.start < nxt:
                 return (0, m.start)
+            if 0 <= anchor_abs - m.end <= 40 and _SIZE_LINK.fullmatch(
+                clause.text[m.end - base : anchor.start].lower()
+            ):
+                return (0, m.start)  # "an agreement with Meta worth over $10 billion"
             return (1, m.start) if m.start >= nxt else (2, m.start)
 
         others.sort(key=place)
@@ -1022,7 +1052,9 @@ class RuleExtractor:
         cloud = bool(_CLOUD_WORDS.search(low))
         if _LICENCE_CUE.search(low) and not re.search(r"\b(buy\w*|bought|purchas\w*)\b", low):
             return "other"
-        if isinstance(anchor, Power) and _POWER_CONTEXT.search(low) and role == "chipmaker":
+        power = isinstance(anchor, Power) or bool(find_power(low))
+        if power and _POWER_CONTEXT.search(low) and role == "chipmaker":
+            # "$10 billion … to secure 750 megawatts of computing power" from a chipmaker
             return "compute_capacity"
         if role == "chipmaker":
             return "hardware_purchase"
