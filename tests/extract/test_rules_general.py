@@ -203,3 +203,14 @@ def test_computing_power_bought_from_a_chipmaker_for_dollars(extractor) -> None:
             "up to 500 megawatts of computing power.")  # fmt: skip
     c = deals(extractor, text)[(oai, nv, "compute_capacity")]
     assert c.amount_usd_high == 8e9
+
+
+def test_maker_of_the_systems_sells_the_gigawatts(extractor) -> None:
+    anth, msft, nv = ids(extractor, "Anthropic", "Microsoft", "Nvidia")
+    text = ("Anthropic plans to buy $20 billion worth of Microsoft Azure compute capacity and "
+            "contract up to two gigawatts of additional compute power using Nvidia's Vera Rubin "
+            "systems.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(anth, msft, "cloud_commitment")].amount_usd_high == 20e9
+    gw = got[(anth, nv, "compute_capacity")]
+    assert (gw.gigawatts, gw.up_to, gw.amount_usd_high) == (2.0, True, None)

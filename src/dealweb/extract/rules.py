@@ -931,8 +931,17 @@ class RuleExtractor:
         if later and all(m.start > later[0] for m in others if m.prev in {"from", "by"}):
             others = [p for p in others if not (p.prev in {"from", "by"} and p.start > later[0])]
         if len(others) > 1:
+            # "… up to one gigawatt of compute using Nvidia's Grace Blackwell systems": the
+            # maker of the hardware a power figure is built with sells it.
+            maker = [
+                p for p in others
+                if isinstance(anchor, Power) and p.possessive and p.start > base + anchor.end
+                and re.match(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,6}?(?:systems|" + _PRODUCT_NOUN.pattern
+                             + r")\b", low_clause[p.end - base :])
+                and not re.search(r"[$€£]", low_clause[anchor.end : p.start - base])
+            ]  # fmt: skip
             plain = [p for p in others if not p.possessive]
-            others = plain or others
+            others = maker or plain or others
         low = clause.text.lower()
         if not others:
             if prev is not None and prev.cand.payee and prev.cand.payee != subject.cid:
