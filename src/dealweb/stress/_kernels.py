@@ -552,6 +552,23 @@ def picard(net: Network, e_cols, alpha: float, beta: float, max_sweeps: int = 10
     return p, sweeps
 
 
+def _clear_rows(net: Network, e: np.ndarray, alpha: float, beta: float):
+    """The fictitious default algorithm scenario by scenario on the ``(S, n)`` rows of ``e``,
+    in that layout (no transposed copies of ``(S, n)`` arrays). Returns ``(payments, rounds,
+    defaulted, assets, residual, largest number of rounds)``."""
+    p = np.empty_like(e)
+    rounds = np.empty(e.shape, dtype=np.int64)
+    short = np.empty(e.shape, dtype=bool)
+    assets = np.empty_like(e)
+    residual, iterations = 0.0, 0
+    for s in range(e.shape[0]):
+        p[s], rounds[s], k = fictitious_default(net, e[s], alpha, beta)
+        mapped, short[s], assets[s] = clearing_map(net, e[s], p[s], alpha, beta)
+        residual = max(residual, float(np.max(np.abs(mapped - p[s]), initial=0.0)))
+        iterations = max(iterations, k)
+    return p, rounds, short, assets, residual, iterations
+
+
 def greatest_clearing(liabilities, external_assets, alpha: float, beta: float, method: str):
     """Shared driver of :mod:`eisenberg_noe` and :mod:`rogers_veraart` (returns ClearingResult)."""
     from dealweb.stress.results import ClearingResult
@@ -565,36 +582,32 @@ def greatest_clearing(liabilities, external_assets, alpha: float, beta: float, m
     e, single = as_scenarios(external_assets, n, "external_assets")
     net = Network(matrix)
     pbar = net.pbar
-    e_cols = np.ascontiguousarray(e.T)
     used = "fda" if method == "auto" else method
-    if used == "fda":
-        if e_cols.shape[1] > 1 and n <= BATCH_MAX_N:
+    if used == "fda" and not (e.shape[0] > 1 and n <= BATCH_MAX_N):
+        p, rounds, short, assets, residual, iterations = _clear_rows(net, e, alpha, beta)
+    else:
+        e_cols = np.ascontiguousarray(e.T)
+        if used == "fda":
             p_cols, rounds_cols, iterations = fictitious_default_batch(net, e_cols, alpha, beta)
         else:
-            p_cols = np.empty_like(e_cols)
-            rounds_cols = np.empty(e_cols.shape, dtype=np.int64)
-            iterations = 0
-            for s in range(e_cols.shape[1]):
-                p_s, r_s, k = fictitious_default(net, e_cols[:, s], alpha, beta)
-                p_cols[:, s], rounds_cols[:, s] = p_s, r_s
-                iterations = max(iterations, k)
-    else:
-        p_cols, iterations = picard(net, e_cols, alpha, beta)
-        rounds_cols = None
-    mapped, short, assets = clearing_map(net, e_cols, p_cols, alpha, beta)
-    residual = float(np.max(np.abs(mapped - p_cols), initial=0.0))
-    if rounds_cols is None:
-        rounds_cols = np.where(short, 0, -1)  # picard does not track the rounds of the algorithm
-    equity = assets - pbar[:, None]
-    shortfall = pbar[:, None] - p_cols
-    out = (lambda a: a[:, 0]) if single else (lambda a: np.ascontiguousarray(a.T))
+            p_cols, iterations = picard(net, e_cols, alpha, beta)
+            rounds_cols = None
+        mapped, short_cols, assets_cols = clearing_map(net, e_cols, p_cols, alpha, beta)
+        residual = float(np.max(np.abs(mapped - p_cols), initial=0.0))
+        if rounds_cols is None:
+            # picard does not track the rounds of the algorithm
+            rounds_cols = np.where(short_cols, 0, -1)
+        p, rounds, short, assets = (
+            np.ascontiguousarray(a.T) for a in (p_cols, rounds_cols, short_cols, assets_cols)
+        )
+    out = (lambda a: a[0]) if single else (lambda a: a)
     return ClearingResult(
-        payments=out(p_cols),
+        payments=out(p),
         total_obligations=pbar,
         defaulted=out(short),
-        default_round=out(rounds_cols),
-        equity=out(equity),
-        shortfall=out(shortfall),
+        default_round=out(rounds),
+        equity=out(assets - pbar),
+        shortfall=out(pbar - p),
         residual=residual,
         iterations=int(iterations),
         method=used,
