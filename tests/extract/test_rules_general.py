@@ -214,3 +214,45 @@ def test_maker_of_the_systems_sells_the_gigawatts(extractor) -> None:
     assert got[(anth, msft, "cloud_commitment")].amount_usd_high == 20e9
     gw = got[(anth, nv, "compute_capacity")]
     assert (gw.gigawatts, gw.up_to, gw.amount_usd_high) == (2.0, True, None)
+
+
+def test_comma_separated_list_of_deals_with_their_own_subjects(extractor) -> None:
+    oai, msft, orcl, cw = ids(extractor, "OpenAI", "Microsoft", "Oracle", "CoreWeave")
+    text = ("Microsoft announced a commitment from OpenAI to spend some $200 billion on its Azure "
+            "cloud, Oracle inked a $250 billion deal to provide OpenAI with data centers, and "
+            "OpenAI has a $12 billion deal with CoreWeave.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(oai, msft, "cloud_commitment")].amount_usd_high == 200e9
+    assert got[(oai, orcl, "cloud_commitment")].amount_usd_high == 250e9
+    assert got[(oai, cw, "cloud_commitment")].amount_usd_high == 12e9
+    assert len(got) == 3
+
+
+def test_valuing_and_revenue_soaring_to_are_not_deals(extractor) -> None:
+    alph, anth = ids(extractor, "Google", "Anthropic")
+    text = ("Google is pouring over $1 billion into Anthropic. Reports indicate a $2 billion round "
+            "valuing the AI firm at approximately $60 billion. Anthropic has seen its revenue "
+            "soar to an impressive $875 million, alongside OpenAI.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(alph, anth, "equity_investment")].amount_usd_high == 1e9
+    assert all(c.amount_usd_high in (None, 1e9) for c in got.values())
+
+
+def test_with_company_investing_names_the_investor(extractor) -> None:
+    alph, amzn, anth = ids(extractor, "Google", "Amazon", "Anthropic")
+    text = ("Google is not the only tech firm investing in Anthropic, with Amazon investing "
+            "some $6 billion in the company.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(amzn, anth, "equity_investment")].amount_usd_high == 6e9
+    assert (alph, anth, "equity_investment") not in got or got[
+        (alph, anth, "equity_investment")
+    ].amount_usd_high is None
+
+
+def test_the_company_skips_a_rival_named_in_passing(extractor) -> None:
+    alph, anth = ids(extractor, "Google", "Anthropic")
+    text = ("Google is investing $1 billion more in Anthropic, one of OpenAI's main competitors. "
+            "Google initially invested $300 million in the company.")  # fmt: skip
+    amounts = sorted(c.amount_usd_high for c in extractor.extract(text)
+                     if (c.payer, c.payee) == (alph, anth))  # fmt: skip
+    assert amounts == [3e8, 1e9]

@@ -146,8 +146,8 @@ _HOLDING_LEFT = re.compile(
 _STAKE_NEAR = re.compile(r"\bstakes?\b")
 _NEW_LEVEL_LEFT = re.compile(
     r"\b(doubl|tripl|increas|rais|boost|lift|bring|bringing|brought|grow|grew|expand|take|"
-    r"taking|took|push)\w*\b[^$€£.;]{0,60}\bto\s+(?:about\s+|around\s+|nearly\s+|roughly\s+|"
-    r"more than\s+|over\s+)?$"
+    r"taking|took|push|soar|jump|climb|surg|rose|rising|reach)\w*\b[^$€£.;]{0,60}\bto\s+"
+    r"(?:an? (?:\w+ )?|about\s+|around\s+|nearly\s+|roughly\s+|more than\s+|over\s+)?$"
 )
 _AGGREGATE_LEFT = re.compile(
     r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
@@ -210,6 +210,10 @@ _DISTRIBUTION_CUE = re.compile(
     r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
+_FINITE_VERB = re.compile(
+    r"has|have|had|will|would|is|was|agreed|signed|inked|struck|announced|invested|committed|"
+    r"plans|said|also|pledged|poured|bought|paid|took|won|landed|secured|(?!need)\w+ed"
+)
 # The words between a counterparty and the size of its deal: "with Oracle worth up to $300
 # billion", "with Meta Platforms, valued at $10 billion", "with AMD in September valued at".
 _SIZE_LINK = re.compile(
@@ -411,7 +415,11 @@ class RuleExtractor:
                 last_got = got
                 for e in sent.ents:
                     m = self._mention(e, 0)
-                    if e.label_ == "ORG" and not (m.brand or m.non_party):
+                    # "one of OpenAI's main competitors": a possessive modifier or a rival is
+                    # not what "the company" in a later sentence refers to.
+                    rival = re.match(r"\W*(?:'s|’s)?\s*(?:\w+\s+){0,2}(?:rivals?|competitors?)\b",
+                                     sent.doc[e.end : e.end + 5].text.lower())
+                    if e.label_ == "ORG" and not (m.brand or m.non_party or m.possessive or rival):
                         self._seen.append(m.cid)
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
 
@@ -498,6 +506,19 @@ class RuleExtractor:
                 continue
             if w in _CLAUSE_BREAK and not (w == "but" and tok.nbor(-1).lower_ == "not"):
                 cuts.append(tok.i)
+        # "…, Oracle inked a $300 billion deal …, and OpenAI has a $22.4 billion deal with
+        # CoreWeave": a comma before a company and its verb starts the next listed deal.
+        starts = {e.start: e for e in sent.ents if e.label_ == "ORG"}
+        for tok in sent:
+            if tok.text != "," or tok.i + 1 >= sent.end:
+                continue
+            i = tok.i + 1 + (sent.doc[tok.i + 1].lower_ == "and")
+            ent = starts.get(i)
+            if ent is not None and ent.end < sent.end and _FINITE_VERB.fullmatch(
+                sent.doc[ent.end].lower_
+            ):
+                cuts.append(tok.i)
+        cuts = sorted(set(cuts))
         cuts.append(sent.end)
         doc = sent.doc
         clauses = []
@@ -636,9 +657,10 @@ class RuleExtractor:
             # a power figure past every amount, with its own counterparty named in between, is
             # a second deal, not the size of the first.
             last_money = max(m.end for m in monies)
-            own = [p for p in powers if p.start > last_money and any(
-                last_money <= m.start - base < p.start and not m.possessive
-                for m in parties)]  # fmt: skip
+            own = [p for p in powers if p.start > last_money
+                   and re.search(r"\band\b", low[last_money : p.start])  # a coordinated deal
+                   and any(last_money <= m.start - base < p.start and not m.possessive
+                           for m in parties)]  # fmt: skip
             anchors += own
             powers = [p for p in powers if p not in own]
         if "respectively" in low and len(monies) >= 2:
@@ -803,6 +825,8 @@ class RuleExtractor:
             return False
         if _AGGREGATE_LEFT.search(left) and not _DEAL_VALUE_OF.search(left):
             return False
+        if re.search(r"\bvaluing\b[^$€£;]{0,40}$", left):
+            return False  # "valuing the AI firm at approximately $60 billion"
         holding = _HOLDING_LEFT.search(left)
         if holding and _STAKE_NEAR.search(left[holding.start() :] + clause_low[m.end : m.end + 25]):
             return False  # "would hold a stake of about $135 billion": a holding's value
@@ -879,6 +903,11 @@ class RuleExtractor:
             if m.label == "ORG" and not m.non_party and (
                 (m.possessive and 0 <= anchor_abs - m.end <= 20)
                 or (0 <= anchor_abs - m.end <= 2 and m.prev not in _PREPOSITIONS)
+                # "…, with Amazon investing some $8 billion in the company"
+                or (0 <= anchor_abs - m.end <= 40 and m.prev == "with" and re.fullmatch(
+                    r"\s+(?:invest|contribut|putt|committ|pledg|pay|spend|add|buy|pour)ing\s+"
+                    r"(?:(?:some|about|around|nearly|more than|over|up to)\s+)?",
+                    clause.text[m.end - base : anchor.start].lower()))
                 or (0 <= anchor_abs - m.end <= 12 and m is not parties[0]
                     and re.fullmatch(r"\s*(?:up to|as much as|about|nearly)\s*",
                                      clause.text[m.end - base : anchor.start]))
