@@ -256,3 +256,11 @@ def test_the_company_skips_a_rival_named_in_passing(extractor) -> None:
     amounts = sorted(c.amount_usd_high for c in extractor.extract(text)
                      if (c.payer, c.payee) == (alph, anth))  # fmt: skip
     assert amounts == [3e8, 1e9]
+
+
+def test_description_with_an_attributive_adjective(extractor) -> None:
+    meta, orcl = ids(extractor, "Meta", "Oracle")
+    text = ("Oracle has been expanding in cloud services. The U.S.-based cloud giant is in "
+            "discussions with Meta Platforms over a potential $15 billion deal.")  # fmt: skip
+    c = deals(extractor, text)[(meta, orcl, "cloud_commitment")]
+    assert (c.amount_usd_high, c.status) == (15e9, "in_talks")

@@ -230,7 +230,8 @@ _DEAL_WITH_VALUED = re.compile(
 # "a 9.3 per cent stake in the company": a described party refers back to the last named
 # company that can fill the role (a "chipmaker" must be one); None = any role.
 _DESCRIPTOR = re.compile(
-    r"\b(?:the|this) (company|startup|start-up|firm|group|chipmaker|chip maker|chip designer|"
+    r"\b(?:the|this) (?:[\w.]+-(?:based|backed|focused|owned)\s+|ai\s+)?"
+    r"(company|startup|start-up|firm|group|chipmaker|chip maker|chip designer|"
     r"cloud provider|hyperscaler|ai lab|lab|ai developer|developer|neocloud|tech giant|"
     r"software giant|chip giant|cloud giant)\b(?!\s*(?:'s|’s))"
 )
