@@ -126,6 +126,7 @@ class Network:
             1.0, self.pbar, out=np.zeros_like(self.pbar), where=self.pbar > 0
         )
         self.n = matrix.shape[0]
+        self._owed_to = None
 
     def received(self, p: np.ndarray) -> np.ndarray:
         """Payments received by each company when debtors pay ``p`` (``(n,)`` or ``(n, S)``)."""
@@ -135,6 +136,13 @@ class Network:
     def block(self, idx: np.ndarray) -> sp.csr_array:
         """The block ``L[idx][:, idx]`` of obligations among the companies ``idx``."""
         return sp.csr_array(self.matrix[idx][:, idx])
+
+    @property
+    def owed_to(self) -> np.ndarray:
+        """What each company is owed in total (``L^T 1``), computed once."""
+        if self._owed_to is None:
+            self._owed_to = np.asarray(self.matrix.sum(axis=0)).ravel()
+        return self._owed_to
 
 
 def clearing_map(net: Network, e, p, alpha: float, beta: float):
@@ -164,11 +172,11 @@ class _DefaultSystem:
 
     def __init__(self, net: Network, e: np.ndarray, idx: np.ndarray, alpha: float, beta: float):
         self.net, self.idx, self.beta = net, idx, beta
-        paying = net.pbar.copy()
-        paying[idx] = 0.0
-        rhs = alpha * e[idx] + beta * net.received(paying)[idx]
         self.full = idx.size > max(net.n // 3, DENSE_MAX)
         if self.full:
+            paying = net.pbar.copy()
+            paying[idx] = 0.0
+            rhs = alpha * e[idx] + beta * net.received(paying)[idx]
             self.mask = np.zeros(net.n)
             self.mask[idx] = 1.0
             self.cap = net.pbar * self.mask
@@ -177,10 +185,15 @@ class _DefaultSystem:
             self.weights = beta * net.inverse
             self.matrix_t = net.matrix.T  # free CSC view of L^T
         else:
+            block = net.block(idx)
+            # received from the solvent companies = everything owed minus what the default set
+            # owes itself: no product over the whole network
+            from_solvent = net.owed_to[idx] - np.asarray(block.sum(axis=0)).ravel()
+            rhs = alpha * e[idx] + beta * np.maximum(from_solvent, 0.0)
             self.cap = net.pbar[idx]
             self.rhs = rhs
             self.weights = beta * net.inverse[idx]
-            self.matrix_t = net.block(idx).T  # CSC view of the transposed block
+            self.matrix_t = block.T  # CSC view of the transposed block
         self.scale = max(float(np.max(np.abs(rhs))), float(np.max(self.cap)), 1e-300)
 
     def restrict(self, p: np.ndarray) -> np.ndarray:
@@ -363,13 +376,8 @@ def _solve(system: _DefaultSystem, p: np.ndarray, exact: bool) -> tuple[np.ndarr
 
 
 def _solve_system(system: _DefaultSystem, x0: np.ndarray, exact: bool) -> tuple[np.ndarray, bool]:
-    """:func:`_solve` on the system's vectors."""
-    if system.idx.size <= DENSE_MAX:
-        x = np.linalg.solve(system.dense(), system.rhs)
-        if np.all(np.isfinite(x)):
-            x, ratio = _jacobi(system, np.clip(x, 0.0, system.cap), 50)
-            if ratio == 0.0:
-                return x, True
+    """:func:`_solve` on the system's vectors. Sweeps come first even for small systems: when
+    they contract fast a dozen sparse sweeps are cheaper than a dense factorisation."""
     x, ratio = _jacobi(system, x0, 8)
     if ratio == 0.0:
         return x, True
@@ -377,6 +385,12 @@ def _solve_system(system: _DefaultSystem, x0: np.ndarray, exact: bool) -> tuple[
         x, ratio = _jacobi(system, x, 200, give_up=0.5)
         if ratio == 0.0:
             return x, True
+    if system.idx.size <= DENSE_MAX:
+        dense = np.linalg.solve(system.dense(), system.rhs)
+        if np.all(np.isfinite(dense)):
+            polished, ratio = _jacobi(system, np.clip(dense, 0.0, system.cap), 50)
+            if ratio == 0.0:
+                return polished, True
     guess = x
     x, info = _krylov(system, system.rhs, guess, 1e-13 if exact else 1e-12)
     if info == 0 and np.all(np.isfinite(x)):
