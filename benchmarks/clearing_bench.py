@@ -279,7 +279,8 @@ def main(argv: list[str]) -> int:
         "",
         "Networks: ~10 obligations per company, lognormal amounts, external assets = net position "
         "+ N(5 %, 30 %) buffer (`base`) or that / 50 (`severe`). `fda` = our exact fictitious "
-        "default algorithm (sparse linear solve per round); `picard` = plain sparse fixed-point "
+        "default algorithm (per round: Jacobi sweeps, dense LU, or BiCGSTAB + iterative "
+        "refinement on the default set); `picard` = plain sparse fixed-point "
         "iteration (the floor); `dense` = straightforward dense NumPy fictitious default "
         "algorithm. Residual = max |min(pbar, e + Pi^T p) - p| / max pbar. Times: best of "
         f"{repeat} run(s), seconds. Peak MiB: tracemalloc peak of one call (input excluded).",
