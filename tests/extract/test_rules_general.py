@@ -264,3 +264,23 @@ def test_description_with_an_attributive_adjective(extractor) -> None:
             "discussions with Meta Platforms over a potential $15 billion deal.")  # fmt: skip
     c = deals(extractor, text)[(meta, orcl, "cloud_commitment")]
     assert (c.amount_usd_high, c.status) == (15e9, "in_talks")
+
+
+def test_next_sentence_about_another_deal_does_not_fill_a_missing_party(extractor) -> None:
+    ns, msft = ids(extractor, "Nscale", "Microsoft")
+    text = ("Nscale has raised $900 million in new funding led by a private fund, the $30 billion "
+            "investment firm. The raise follows Nscale's recent agreement to supply Microsoft "
+            "with AI infrastructure.")  # fmt: skip
+    got = deals(extractor, text)
+    assert (msft, ns, "equity_investment") not in got
+    assert all(c.amount_usd_high != 30e9 for c in got.values())
+
+
+def test_accelerators_sized_in_gigawatts_are_hardware(extractor) -> None:
+    oai, avgo = ids(extractor, "OpenAI", "Broadcom")
+    text = ("OpenAI revealed a partnership with Broadcom to deploy custom AI accelerator systems "
+            "totaling 8 gigawatts of computing power. OpenAI executives estimate the 8GW project "
+            "could reach a total investment of up to $400 billion.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(oai, avgo, "hardware_purchase")].gigawatts == 8.0
+    assert (oai, avgo, "equity_investment") not in got

@@ -168,12 +168,20 @@ _COMPANY_VALUED = re.compile(
     r"(?:(?:is|was|now|currently)\s+)*valued|,\s*valued|\bvaluing"
     r"|\bvalu(?:e|es|ed)\s+(?!at\b)[\w'’.-]+(?:\s+[\w'’.-]+)?\s+at)\b[^$€£]*$"
 )
+_BACK_REFERENCE = re.compile(
+    r"\W*(?:(?:under|as part of|with|in)\s+)?(?:it\b|(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:deal|agreement|contract|pact|partnership|arrangement|investment|commitment)s?\b)",
+    re.IGNORECASE,
+)
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
     r"(valuation|revenue|sales|market (?:value|cap\w*)|loss|losses|profit|net worth|fortune|"
     r"a year|per year|annually|per gigawatt|per share|a share|in debt|of debt|in bonds|"
     r"in capex|in capital|in cash|in assets|of assets|ipo|in its ipo|in sales|in revenue|"
-    r"tranche|of the total|cost)\b"
+    r"tranche|of the total|cost|"
+    # "TWG Global, the $40 billion investment firm": the size of a firm or fund
+    r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
+    r"conglomerate))\b"
 )
 _NON_PARTY_AFTER = {
     "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
@@ -398,7 +406,10 @@ class RuleExtractor:
                 if pending is not None:
                     # "The Redmond-based giant signed a $9.7B contract with IREN. The deal gives
                     # Microsoft access to …": the next sentence names the missing party.
-                    back = self._deal_pair(sent, pending[2])
+                    # Only when it speaks of that deal ("The deal …", "It …"), not of another one
+                    # ("The raise follows Lambda's agreement to supply Microsoft").
+                    back = self._deal_pair(sent, pending[2]) if _BACK_REFERENCE.match(
+                        sent.text) else ()
                     if back:
                         self._context = back
                         found.extend(self._sentence(pending[0], pending[1], date))
@@ -675,6 +686,8 @@ class RuleExtractor:
             if family is None and prev is not None:
                 family = prev.family
             family = family or "spend"
+            if isinstance(anchor, Power) and family == "equity":
+                continue  # gigawatts never size a stake ("the 10GW project … total investment")
             pair = (
                 (*fixed, True) if fixed
                 else self._parties(family, parties, clause, anchor, base, prev, anchors)
@@ -1092,7 +1105,9 @@ class RuleExtractor:
         if _LICENCE_CUE.search(low) and not re.search(r"\b(buy\w*|bought|purchas\w*)\b", low):
             return "other"
         power = isinstance(anchor, Power) or bool(find_power(low))
-        if power and _POWER_CONTEXT.search(low) and role == "chipmaker":
+        # "10 gigawatts of custom AI accelerators" is hardware even when called computing power
+        chips = re.search(r"\b(accelerators?|chips|gpus|processors|tpus)\b", low)
+        if power and _POWER_CONTEXT.search(low) and role == "chipmaker" and not chips:
             # "$10 billion … to secure 750 megawatts of computing power" from a chipmaker
             return "compute_capacity"
         if role == "chipmaker":
