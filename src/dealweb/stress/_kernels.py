@@ -436,7 +436,8 @@ def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
     """Greatest clearing vector of one scenario by the fictitious default algorithm.
 
     Returns ``(p, default_round, rounds)``. Intermediate rounds may be solved to a relative
-    residual of 1e-12 only; a company is then counted as newly defaulted only if its shortfall
+    residual of 1e-12 (Krylov) or an estimated error of 1e-11 of the largest payment (sweeps)
+    only; a company is then counted as newly defaulted only if its shortfall
     exceeds ``1e-8 * max(pbar)``, so no company is ever put in default by solver error. The final
     round is always solved exactly and re-checked, and so is any round that leaves a company
     within that margin of its obligations, so rounds are not shifted by solver error.
