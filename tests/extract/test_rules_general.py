@@ -284,3 +284,17 @@ def test_accelerators_sized_in_gigawatts_are_hardware(extractor) -> None:
     got = deals(extractor, text)
     assert got[(oai, avgo, "hardware_purchase")].gigawatts == 8.0
     assert (oai, avgo, "equity_investment") not in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nscale raised $500 million. Nvidia is also an existing investor in the company.",
+        "Nscale signed a contract with Microsoft. (Nvidia is also among Nscale's investors.)",
+        "Nvidia is a major shareholder in Nscale, the company said.",
+    ],
+)
+def test_stated_investor_without_an_amount(extractor, text: str) -> None:
+    nv, ns = ids(extractor, "Nvidia", "Nscale")
+    c = deals(extractor, text)[(nv, ns, "equity_investment")]
+    assert c.amount_usd_high is None

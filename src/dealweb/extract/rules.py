@@ -262,6 +262,13 @@ _PARTICIPANT_CUE = re.compile(
     r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
     r"funds from|also joining|(?:came in|signed on|joined) as)\b"
 )
+# "Nvidia is also an existing investor in the company", "(Nvidia is also among Lambda's
+# investors.)": a stake stated without an amount.
+_INVESTOR_OF = re.compile(
+    r"\b(?:is|are|was|were|has been|remains?)\s+(?:also\s+)?(?:among\s+)?(?:an?\s+|the\s+)?"
+    r"(?:\w+['’]s?\s+)?(?:existing\s+|early\s+|major\s+|key\s+|largest\s+|biggest\s+|"
+    r"strategic\s+)?(?:investors?|backers?|shareholders?)\b(?:\s+(?:in|of)\s+)?"
+)
 _ROUND_CUE = re.compile(r"\b(round|funding|fundrais\w*|series [a-h]|financing|raise)\b")
 _NOT_LISTED = {"like", "unlike", "than", "rival", "rivals", "versus", "vs", "vs.", "beyond"}
 # "the Claude developer", "the ChatGPT maker": the owner of a named product
@@ -760,6 +767,9 @@ class RuleExtractor:
         is not the one raising invests in it; their shares are not stated.
         """
         low = sent.text.lower()
+        stake = self._stated_investor(sent, offset, date, got)
+        if stake:
+            return stake
         raiser, age = self._raiser
         if not raiser or age > 5 or not _PARTICIPANT_CUE.search(low):
             return []
@@ -780,6 +790,40 @@ class RuleExtractor:
                              status=status, date=date, quote=quote, start=qs, end=qe)  # fmt: skip
             out.append(_Found(cand, single_payer=False, family="equity"))
         return out
+
+    def _stated_investor(
+        self, sent: Span, offset: int, date: dt.date | None, got: list[_Found]
+    ) -> list[_Found]:
+        """ "X is also an investor in Y" / "X is among Y's investors": X→Y without an amount."""
+        low = sent.text.lower()
+        hit = _INVESTOR_OF.search(low)
+        if hit is None:
+            return []
+        ms = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
+        ms = [m for m in ms if not m.brand]
+        investors = [m for m in ms if m.end - sent.start_char <= hit.start() and not m.possessive]
+        if not investors:
+            return []
+        investor = investors[-1].cid
+        inside = [m for m in ms if hit.start() <= m.start - sent.start_char < hit.end()
+                  and m.possessive]  # fmt: skip
+        after = [m for m in ms if m.start - sent.start_char == hit.end()]
+        if inside or after:
+            investee = (inside or after)[0].cid
+        elif _DESCRIPTOR.match(low, hit.end()):
+            fits = [c for c in self._seen if c != investor]
+            investee = self._raiser[0] if self._raiser[0] not in ("", investor) else (
+                fits[-1] if fits else "")  # fmt: skip
+        else:
+            return []
+        if not investee or investee == investor or any(
+            (f.cand.payer, f.cand.payee) == (investor, investee) for f in got
+        ):
+            return []
+        quote, qs, qe = _quote(sent.text, sent.start_char + offset)
+        cand = Candidate(payer=investor, payee=investee, kind="equity_investment",
+                         status=_status(low), date=date, quote=quote, start=qs, end=qe)  # fmt: skip
+        return [_Found(cand, single_payer=True, family="equity")]
 
     def _with_described(
         self, parties: list[_Mention], clause: _Clause, sent: Span, offset: int
@@ -1292,7 +1336,8 @@ def _worth_parsing(para: str) -> bool:
         or _UNITS.search(low)
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
-            r"collaboration|talks|discussions|negotiat\w+|investments?|multi-?billion)\b",
+            r"collaboration|talks|discussions|negotiat\w+|investments?|multi-?billion|"
+            r"investors?|backers?|shareholders?|participants|round)\b",
             low,
         )
     )
