@@ -298,3 +298,12 @@ def test_stated_investor_without_an_amount(extractor, text: str) -> None:
     nv, ns = ids(extractor, "Nvidia", "Nscale")
     c = deals(extractor, text)[(nv, ns, "equity_investment")]
     assert c.amount_usd_high is None
+
+
+def test_title_case_spelling_of_a_camel_case_name(extractor) -> None:
+    oai, cw = ids(extractor, "OpenAI", "CoreWeave")
+    text = ("Openai has signed a five-year $9 billion agreement with cloud provider Coreweave. "
+            "The deal includes Openai receiving $250 million worth of shares on CoreWeave.")
+    got = deals(extractor, text)
+    assert got[(oai, cw, "cloud_commitment")].amount_usd_high == 9e9
+    assert got[(oai, cw, "equity_investment")].amount_usd_high == 250e6

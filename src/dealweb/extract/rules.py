@@ -357,6 +357,10 @@ class RuleExtractor:
                 variants = {form, form.upper()} if len(form) > 3 else {form}
                 if form.islower():
                     variants.add(form.title())
+                if len(form) > 3 and " " not in form and any(c.islower() for c in form) and any(
+                    c.isupper() for c in form[1:]
+                ):
+                    variants.add(form[0].upper() + form[1:].lower())  # "Openai", "Coreweave"
                 patterns += [{"label": "ORG", "id": e.id, "pattern": v} for v in variants]
         firms = ("company", "firm", "startup", "lab", "group")
         for product, owner in gazetteer.products().items():
@@ -1083,6 +1087,12 @@ class RuleExtractor:
                     low_clause[m.end - base :],
                 ):
                     return subject.cid, m.cid, single
+                # "receiving $350 million worth of shares on CoreWeave": the shares' issuer
+                if 0 <= m.start - (base + anchor.end) <= 40 and re.search(
+                    r"\b(?:stock|shares|equity|stake)\s+(?:in|on|of)\s+$",
+                    low_clause[anchor.end : m.start - base],
+                ):
+                    return subject.cid, m.cid, single
             if "in" in by_prep or "into" in by_prep:
                 payee = by_prep.get("in") or by_prep["into"]
                 return subject.cid, payee.cid, single
@@ -1388,7 +1398,7 @@ def _family(low: str, start: int, end: int) -> str | None:
     """Deal family from the cue word nearest the amount at [start, end) of the clause."""
     if _WARRANT_CUE.search(low):
         return "warrant"
-    if re.match(r"\W*(?:worth )?of (?:[\w.&'’-]+ ){1,5}(?:common )?(?:stock|shares|equity)\b",
+    if re.match(r"\W*(?:worth )?of (?:[\w.&'’-]+ ){0,5}(?:common )?(?:stock|shares|equity)\b",
                 low[end:]):  # fmt: skip
         return "equity"  # "$5 billion of Intel stock"
     best: tuple[int, str] | None = None
