@@ -307,3 +307,26 @@ def test_title_case_spelling_of_a_camel_case_name(extractor) -> None:
     got = deals(extractor, text)
     assert got[(oai, cw, "cloud_commitment")].amount_usd_high == 9e9
     assert got[(oai, cw, "equity_investment")].amount_usd_high == 250e6
+
+
+def test_equity_and_debt_split_of_a_round_is_not_a_deal(extractor) -> None:
+    nv, xai = ids(extractor, "Nvidia", "xAI")
+    text = ("Nvidia is reportedly investing as much as $1 billion in xAI. xAI's funding is divided "
+            "between $6 billion in equity and $9 billion in debt.")  # fmt: skip
+    got = deals(extractor, text)
+    assert list(got) == [(nv, xai, "equity_investment")]
+    assert got[(nv, xai, "equity_investment")].amount_usd_high == 1e9
+
+
+def test_investments_from_named_for_a_growing_round(extractor) -> None:
+    nv, xai = ids(extractor, "Nvidia", "xAI")
+    text = ("xAI has significantly increased its funding aspirations, now reaching $15 billion. "
+            "The funding includes equity and debt, bolstered by investments from Nvidia.")
+    assert (nv, xai, "equity_investment") in deals(extractor, text)
+
+
+def test_raiser_is_the_company_seeking_the_round(extractor) -> None:
+    alph, anth = ids(extractor, "Google", "Anthropic")
+    text = ("Google is increasing its investment in Anthropic, as the firm is seeking another "
+            "round of funding. The round is being led by a venture firm.")  # fmt: skip
+    assert (anth, alph, "equity_investment") not in deals(extractor, text)

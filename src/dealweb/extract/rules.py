@@ -178,6 +178,7 @@ _NON_DEAL_RIGHT = re.compile(
     r"(valuation|revenue|sales|market (?:value|cap\w*)|loss|losses|profit|net worth|fortune|"
     r"a year|per year|annually|per gigawatt|per share|a share|in debt|of debt|in bonds|"
     r"in capex|in capital|in cash|in assets|of assets|ipo|in its ipo|in sales|in revenue|"
+    r"in equity(?! (?:into|in|to)\b)|"
     r"tranche|of the total|cost|"
     # "TWG Global, the $40 billion investment firm": the size of a firm or fund
     r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
@@ -260,7 +261,7 @@ _PARTICIPANT_CUE = re.compile(
     r"join(?:ed|ing|s)? (?:the|this) (?:round|party|financing|raise)|"
     r"also joining|(?:other |key )?(?:investors|backers) (?:include|included|including|such as|"
     r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
-    r"funds from|also joining|(?:came in|signed on|joined) as)\b"
+    r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by)\b"
 )
 # "Nvidia is also an existing investor in the company", "(Nvidia is also among Lambda's
 # investors.)": a stake stated without an amount.
@@ -753,12 +754,15 @@ class RuleExtractor:
                  if not (m.brand or m.non_party) and m.prev not in _PREPOSITIONS]  # fmt: skip
         if equity:
             self._raiser = (equity[-1], 0)
-        elif _ROUND_CUE.search(low) and (verb := re.search(
-            r"\b(rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|clos(?:e|es|ed|ing)|land\w*)\b", low
-        )):  # fmt: skip
-            # the raiser is named before its verb ("xAI raised …", not "… from investors, MGX")
-            before = [m for m in named if m.end - sent.start_char <= verb.start()]
-            self._raiser = (before[0].cid, 0) if before else (cid, 0 if cid else 99)
+        elif _ROUND_CUE.search(low) and (verbs := list(re.finditer(
+            r"\b(rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|clos(?:e|es|ed|ing)|land\w*|"
+            r"increased its funding|seek\w*)\b", low
+        ))):  # fmt: skip
+            # The raiser is the company named last before the last such verb ("Google is adding
+            # to its stake in Anthropic, as the firm is seeking a round"; "xAI raised …", not
+            # "… raised the funds from investors, MGX").
+            before = [m for m in named if m.end - sent.start_char <= verbs[-1].start()]
+            self._raiser = (before[-1].cid, 0) if before else (cid, 0 if cid else 99)
         else:
             self._raiser = (cid, age + 1)
 
