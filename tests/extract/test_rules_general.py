@@ -330,3 +330,24 @@ def test_raiser_is_the_company_seeking_the_round(extractor) -> None:
     text = ("Google is increasing its investment in Anthropic, as the firm is seeking another "
             "round of funding. The round is being led by a venture firm.")  # fmt: skip
     assert (anth, alph, "equity_investment") not in deals(extractor, text)
+
+
+def test_neocloud_deploying_gpus_for_a_hyperscaler_is_the_seller(extractor) -> None:
+    ns, msft = ids(extractor, "Nscale", "Microsoft")
+    text = "Nscale has inked a deal with Microsoft to deploy roughly 150,000 Nvidia GB300 GPUs."
+    assert (msft, ns, "cloud_commitment") in deals(extractor, text)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "has raised more than $1.5 billion from Nvidia and other investors.",
+        "already has over $1.5 billion in backing from partners including Aker and Nvidia.",
+    ],
+)
+def test_total_from_several_investors_gives_each_no_amount(extractor, tail: str) -> None:
+    ns, nv = ids(extractor, "Nscale", "Nvidia")
+    text = f"Microsoft signed a capacity deal with Nscale. The company {tail}"
+    got = deals(extractor, text)
+    assert got[(nv, ns, "equity_investment")].amount_usd_high is None
+    assert all(c.amount_usd_high != 1.5e9 for c in got.values())

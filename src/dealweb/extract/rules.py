@@ -261,7 +261,8 @@ _PARTICIPANT_CUE = re.compile(
     r"join(?:ed|ing|s)? (?:the|this) (?:round|party|financing|raise)|"
     r"also joining|(?:other |key )?(?:investors|backers) (?:include|included|including|such as|"
     r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
-    r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by)\b"
+    r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by|"
+    r"raised from|backing from|and other investors|and others|partners including)\b"
 )
 # "Nvidia is also an existing investor in the company", "(Nvidia is also among Lambda's
 # investors.)": a stake stated without an amount.
@@ -269,6 +270,12 @@ _INVESTOR_OF = re.compile(
     r"\b(?:is|are|was|were|has been|remains?)\s+(?:also\s+)?(?:among\s+)?(?:an?\s+|the\s+)?"
     r"(?:\w+['’]s?\s+)?(?:existing\s+|early\s+|major\s+|key\s+|largest\s+|biggest\s+|"
     r"strategic\s+)?(?:investors?|backers?|shareholders?)\b(?:\s+(?:in|of)\s+)?"
+)
+_FROM_MANY = re.compile(
+    r"[^.;]{0,60}?\bfrom\s+(?:(?:partners|investors|backers)\s+)?(?:including|such as)\b"
+    r"|[^.;]{0,60}?\bfrom\s+[^.;]{1,60}?(?:,\s*|\s+)and\s+(?:other|several|various|many)\s+"
+    r"(?:investors|backers|partners|firms|companies)\b"
+    r"|[^.;]{0,60}?\bfrom\s+[^.;]{1,60}?,?\s+and\s+others\b"
 )
 _ROUND_CUE = re.compile(r"\b(round|funding|fundrais\w*|series [a-h]|financing|raise)\b")
 _NOT_LISTED = {"like", "unlike", "than", "rival", "rivals", "versus", "vs", "vs.", "beyond"}
@@ -318,9 +325,11 @@ class _Found:
 
 def _role_rank(role: str, hardware: bool, cloud: bool) -> int:
     """How strongly a company of this role is the *seller* in a spending deal."""
+    capacity = {"neocloud": 3, "cloud": 2, "chipmaker": 1}.get(role, 0)
     if hardware and not cloud:  # clouds and labs buy hardware; chipmakers and OEMs sell it
-        return {"chipmaker": 3, "other": 1}.get(role, 0)
-    return {"neocloud": 3, "cloud": 2, "chipmaker": 1}.get(role, 0)
+        # ... and between a neocloud and a hyperscaler, the neocloud deploys GPUs for the other
+        return 10 * {"chipmaker": 3, "other": 1}.get(role, 0) + capacity
+    return capacity
 
 
 @register("rules")
@@ -713,6 +722,11 @@ class RuleExtractor:
             if cand is None:
                 continue
             after = low[anchor.end :]
+            if family == "equity" and _FROM_MANY.match(after):
+                # "$1.7 billion … from Nvidia and other investors", "… in backing from partners
+                # including Aker, Nokia, and Nvidia": a total from several; the investor list
+                # is read by _participants, without amounts.
+                continue
             if isinstance(anchor, Money) and (
                 re.match(
                     r"\W*(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}"
@@ -779,8 +793,19 @@ class RuleExtractor:
         if stake:
             return stake
         raiser, age = self._raiser
-        if not raiser or age > 5 or not _PARTICIPANT_CUE.search(low):
+        if not _PARTICIPANT_CUE.search(low):
             return []
+        if not raiser or age > 5:
+            # "Nscale … Bold words for a company founded in 2024, but with $1.7 billion already
+            # raised from Aker, Nokia, Nvidia, and others": the company talked about raises.
+            listed = {e.ent_id_ for e in sent.ents if e.label_ == "ORG"}
+            earlier = [c for c in self._seen if c not in listed]
+            if not (re.search(r"\b(raised|backing)\b", low) and earlier):
+                return []
+            # labs and neoclouds raise; hyperscalers and chipmakers named nearby rarely do
+            raising = [c for c in earlier if not self._roles_known
+                       or self.gazetteer.role(c) in {"ai_lab", "neocloud"}]  # fmt: skip
+            raiser = (raising or earlier)[-1]
         payers = {f.cand.payer for f in got}
         s0 = sent.start_char + offset
         quote, qs, qe = _quote(sent.text, s0)
