@@ -351,3 +351,12 @@ def test_total_from_several_investors_gives_each_no_amount(extractor, tail: str)
     got = deals(extractor, text)
     assert got[(nv, ns, "equity_investment")].amount_usd_high is None
     assert all(c.amount_usd_high != 1.5e9 for c in got.values())
+
+
+def test_build_for_names_the_pair_of_the_contract_in_the_next_sentence(extractor) -> None:
+    ns, msft = ids(extractor, "Nscale", "Microsoft")
+    text = ("Nscale is set to build three new AI data centers for Microsoft. The contract, which "
+            "according to reports is worth up to $20 billion, includes the delivery of about "
+            "150,000 Nvidia GB300 GPUs.")  # fmt: skip
+    c = deals(extractor, text)[(msft, ns, "cloud_commitment")]
+    assert (c.amount_usd_high, c.up_to) == (20e9, True)

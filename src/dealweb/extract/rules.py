@@ -472,9 +472,9 @@ class RuleExtractor:
         if len(ids) == 2 and re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|"
             r"arrangement|relationship|alliance|collaboration|talks|discussions|negotiat\w+|"
-            r"investments?)\b",
+            r"investments?|(?:build|deploy|deliver|suppl|provid)\w*\b[^.;]{0,80}\bfor)\b",
             sent.text.lower(),
-        ):
+        ):  # "Nscale is set to build four new AI data centers for Microsoft"
             return tuple(ids)
         return ()
 
@@ -659,7 +659,10 @@ class RuleExtractor:
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
-        if len(parties) < 2:  # "… equipped with millions of Nvidia GPUs": the brand is the seller
+        if len(parties) < 2 and (parties or not self._context):
+            # "… equipped with millions of Nvidia GPUs": the brand is the seller — unless no
+            # party is named and the sentence before named the pair ("The contract … includes
+            # the delivery of 200,000 Nvidia GPUs")
             parties = _dedupe(orgs)
         if not parties:
             context = self._context
