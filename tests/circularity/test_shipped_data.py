@@ -14,12 +14,9 @@ from dealweb.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('circ') / 'ledger.sqlite'}"
-    result = runner.invoke(app, ["init", "--db", url])
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture()
+def db(shipped_db: str) -> str:
+    return shipped_db
 
 
 def run_json(*args: str) -> list[dict]:

@@ -23,12 +23,9 @@ runner = CliRunner()
 GW_DEAL = "anthropic-nvidia-1gw-2025"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('gw') / 'ledger.sqlite'}"
-    result = runner.invoke(app, ["init", "--db", url])
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture()
+def db(shipped_db: str) -> str:
+    return shipped_db
 
 
 def test_gw_only_deal_is_priced_in_deals_listing(db: str) -> None:

@@ -3,7 +3,6 @@ dataset with `dealweb init --db ...` (module-scoped: loaded once)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -13,19 +12,9 @@ from typer.testing import CliRunner
 from dealweb.cli import app
 
 runner = CliRunner()
-needs_ledger = pytest.mark.skipif(
-    importlib.util.find_spec("dealweb.ledger.commands") is None
-    or not (Path(__file__).parents[2] / "src/dealweb/data/deals.yaml").is_file(),
-    reason="ledger commands or shipped dataset not available yet",
-)
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('stress') / 'ledger.sqlite'}"
-    result = runner.invoke(app, ["init", "--db", url])
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture()
+def db(shipped_db: str) -> str:
+    return shipped_db
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +37,6 @@ def test_list_shipped_scenarios() -> None:
             assert name in result.output
 
 
-@needs_ledger
 def test_ai_revenue_shortfall_prints_a_cascade_with_names_and_dollars(db: str) -> None:
     result = invoke("stress", "ai-revenue-shortfall", "--db", db)
     assert result.exit_code == 0, result.output
@@ -58,7 +46,6 @@ def test_ai_revenue_shortfall_prints_a_cascade_with_names_and_dollars(db: str) -
     assert "Year by year" in out and "Documented role defaults used" in out
 
 
-@needs_ledger
 def test_cascade_as_csv_and_json_is_machine_readable(db: str) -> None:
     result = invoke("stress", "openai-fails", "--db", db, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -73,7 +60,6 @@ def test_cascade_as_csv_and_json_is_machine_readable(db: str) -> None:
     assert csv.exit_code == 0 and csv.stdout.startswith("company_id,company,defaulted")
 
 
-@needs_ledger
 def test_ten_thousand_runs_print_default_probabilities(db: str) -> None:
     # Speed lives in benchmarks/stress_system_bench.py, not here.
     result = invoke(
@@ -100,7 +86,6 @@ def test_ten_thousand_runs_print_default_probabilities(db: str) -> None:
     assert "ES 95% loss" in table.output
 
 
-@needs_ledger
 def test_model_override_and_scenario_file_path(db: str, tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text("extends: baseline\nname: mine\nshocks:\n  fail: [{company: CoreWeave}]\n")
@@ -113,7 +98,6 @@ def test_model_override_and_scenario_file_path(db: str, tmp_path: Path) -> None:
     assert any(r["company_id"] == "coreweave" for r in data["cascade"])
 
 
-@needs_ledger
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

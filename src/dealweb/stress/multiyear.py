@@ -411,6 +411,21 @@ def equity_losses(system: StressSystem, first_default: np.ndarray) -> np.ndarray
 # One deterministic run, reported as DataFrames
 
 
+#: Columns of :attr:`StressResult.cascade`: who fails, when, why, and what went unpaid.
+CASCADE_COLUMNS = [
+    "company_id",
+    "company",
+    "year",
+    "round",
+    "cause",
+    "due_usd",
+    "unpaid_usd",
+    "unpaid_total_usd",
+    "unpaid_to",
+    "missed_receipts_from",
+]
+
+
 @dataclass
 class StressResult:
     """Frames describing one deterministic stress run (see :func:`run_stress`)."""
@@ -489,21 +504,7 @@ def report(system: StressSystem, outcome: YearlyOutcome) -> StressResult:
                 "missed_receipts_from": _money_list(_merge(missed)),
             }
         )
-    cascade = pd.DataFrame(
-        rows,
-        columns=[
-            "company_id",
-            "company",
-            "year",
-            "round",
-            "cause",
-            "due_usd",
-            "unpaid_usd",
-            "unpaid_total_usd",
-            "unpaid_to",
-            "missed_receipts_from",
-        ],
-    )
+    cascade = pd.DataFrame(rows, columns=CASCADE_COLUMNS)
     cascade = cascade.sort_values(
         ["year", "round", "unpaid_usd"], ascending=[True, True, False], ignore_index=True
     )
@@ -807,21 +808,7 @@ def report_network(system: StressSystem, out: NetworkOutcome) -> StressResult:
                 "missed_receipts_from": _money_list(failed_debtors),
             }
         )
-    cascade = pd.DataFrame(
-        rows,
-        columns=[
-            "company_id",
-            "company",
-            "year",
-            "round",
-            "cause",
-            "due_usd",
-            "unpaid_usd",
-            "unpaid_total_usd",
-            "unpaid_to",
-            "missed_receipts_from",
-        ],
-    )
+    cascade = pd.DataFrame(rows, columns=CASCADE_COLUMNS)
     # rounds where the model has them (Furfine), failures it does not order (-1) last
     order = cascade["round"].where(cascade["round"] >= 0, np.iinfo(np.int64).max)
     cascade = cascade.iloc[np.lexsort((-cascade["due_usd"].to_numpy(float), order.to_numpy()))]
