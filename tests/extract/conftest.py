@@ -13,7 +13,11 @@ from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
 from dealweb.extract.rules import RuleExtractor
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction"
-ARTICLE = Path("/work/shared/data/articles/microsoft-nvidia-anthropic-2025-11.txt")
+# shared/ lies beside the repository (in CI too); the copy here keeps the tests self-contained.
+ARTICLE = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "articles"
+    / "microsoft-nvidia-anthropic-2025-11.txt"
+)
 ARTICLE_COPY = Path(__file__).parent / "microsoft-nvidia-anthropic-2025-11.txt"
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -244,24 +244,12 @@ class Ledger:
             company = company.model_copy(update={"aliases": aliases})
         with self._session() as s:
             rows.check_company_names(s, company)
-            row = s.get(CompanyRow, company.id)
-            new = _snapshot(company)
-            if row is None:
-                row = CompanyRow(id=company.id, version=0, deleted=False, updated_at=_now())
-                s.add(row)
-                action: UpsertAction = "create"
-                old: dict[str, Any] = {}
-            else:
-                old = _snapshot(rows.company_from_row(row))
-                if old == new and not row.deleted:
-                    return "unchanged"
-                action = "restore" if row.deleted else "update"
-            rows.write_company(s, row, company)
-            s.info.pop("company_index", None)
-            changes = _diff(old, new)
-            if action == "restore":
-                changes["deleted"] = [True, False]
-            _add_revision(s, "company", row, action, changes, new, reason, source_url)
+            action = _upsert_row(
+                s, "company", CompanyRow, company, rows.company_from_row, rows.write_company,
+                reason, source_url,
+            )
+            if action != "unchanged":
+                s.info.pop("company_index", None)  # names/aliases may have changed
             return action
 
     def delete_company(self, key: str, reason: str | None = None) -> None:
@@ -431,25 +419,9 @@ class Ledger:
         """
         deal = self.prepare_deal(deal)
         with self._session() as s:
-            row = s.get(DealRow, deal.id)
-            new = _snapshot(deal)
-            if row is None:
-                row = DealRow(id=deal.id, version=0, deleted=False, updated_at=_now())
-                s.add(row)
-                action: UpsertAction = "create"
-                old: dict[str, Any] = {}
-            else:
-                old = _snapshot(rows.deal_from_row(row))
-                if old == new and not row.deleted:
-                    return "unchanged"
-                action = "restore" if row.deleted else "update"
-            rows.write_deal(s, row, deal)
-            changes = _diff(old, new)
-            if action == "restore":
-                row.deleted = False
-                changes["deleted"] = [True, False]
-            _add_revision(s, "deal", row, action, changes, new, reason, source_url)
-            return action
+            return _upsert_row(
+                s, "deal", DealRow, deal, rows.deal_from_row, rows.write_deal, reason, source_url
+            )
 
     def edit_deal(
         self,
@@ -804,6 +776,42 @@ def _fill_usd(deal: Deal) -> Deal:
 
 def _snapshot(model: Company | Deal) -> dict[str, Any]:
     return model.model_dump(mode="json")
+
+
+def _upsert_row(
+    s: Session,
+    entity: Literal["company", "deal"],
+    row_cls: type[CompanyRow] | type[DealRow],
+    model: Company | Deal,
+    from_row: Callable[[Any], Company | Deal],
+    write: Callable[[Session, Any, Any], None],
+    reason: str | None,
+    source_url: str | None,
+) -> UpsertAction:
+    """Create, update or restore one row by natural key and record the revision.
+
+    The one write path of companies and deals: unchanged live data writes nothing; a
+    soft-deleted row given again is restored, and its revision says so.
+    """
+    row = s.get(row_cls, model.id)
+    new = _snapshot(model)
+    if row is None:
+        row = row_cls(id=model.id, version=0, deleted=False, updated_at=_now())
+        s.add(row)
+        action: UpsertAction = "create"
+        old: dict[str, Any] = {}
+    else:
+        old = _snapshot(from_row(row))
+        if old == new and not row.deleted:
+            return "unchanged"
+        action = "restore" if row.deleted else "update"
+    write(s, row, model)
+    changes = _diff(old, new)
+    if action == "restore":
+        row.deleted = False
+        changes["deleted"] = [True, False]
+    _add_revision(s, entity, row, action, changes, new, reason, source_url)
+    return action
 
 
 def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
