@@ -184,11 +184,8 @@ def test_gw_only_deal_gets_dollars_in_deals_frame_and_gap(tmp_path):
     assert dear["committed_high"] == 110e9 and dear["required_low"] > steady["required_low"]
 
 
-def test_gap_on_the_ledger_with_the_shipped_dataset(tmp_path):
-    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    init = runner.invoke(app, ["init", "--db", db])
-    if init.exit_code != 0:  # the shipped dataset belongs to the ledger area
-        pytest.skip(f"shipped dataset does not load right now: {init.output[:300]}")
+def test_gap_on_the_ledger_with_the_shipped_dataset(shipped_db):
+    db = shipped_db
     res = run("gap", "--db", db, "--format", "json")
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)

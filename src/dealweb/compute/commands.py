@@ -235,14 +235,9 @@ def _load_frames(
         deals["term_start"] = pd.to_datetime(deals["term_start"], format="mixed")
         figures = _read_frame(figures_file) if figures_file is not None else None
         return deals, figures
-    try:
-        import dealweb
-        ledger = dealweb.open(db)  # type: ignore[attr-defined]
-    except AttributeError:
-        raise ValueError(
-            "the ledger is not available in this build; pass --deals FILE (a deals_frame "
-            "export) instead"
-        ) from None
+    import dealweb
+
+    ledger = dealweb.open(db)
     figures = ledger.figures_frame() if figures_file is None else _read_frame(figures_file)
     return ledger.deals_frame(), figures
 
