@@ -18,7 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	@mkdir -p .demo && rm -f .demo/dealweb.sqlite
 	$(BIN)/dealweb init --db $(DEMO_DB)
+	@echo; echo "== The ledger: what was announced =="
 	$(BIN)/dealweb summary --db $(DEMO_DB)
+	@echo; echo "== Money loops: the five largest =="
+	$(BIN)/dealweb loops --limit 5 --db $(DEMO_DB)
+	@echo; echo "== How much is circular =="
+	$(BIN)/dealweb compress --db $(DEMO_DB)
+	@echo; echo "== What breaks if AI revenue falls short =="
+	$(BIN)/dealweb stress ai-revenue-shortfall --db $(DEMO_DB)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
