@@ -63,3 +63,36 @@ def test_main_prints_scores(capsys: pytest.CaptureFixture[str]) -> None:
 def test_main_bad_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "none")]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_pair_match_ignores_the_kind(fixture_gazetteer) -> None:
+    # Right pair, wrong kind: a false positive AND a false negative when kinds must agree
+    # (P 0, R 0), a hit when only the pair counts (P 1, R 1); the amount is still compared.
+    labels = [{"payer": "OpenAI", "payee": "Cerebras", "kind": "compute_capacity",
+               "amount_usd_low": 10e9, "amount_usd_high": 10e9}]  # fmt: skip
+    cands = [Candidate("openai", "cerebras", "hardware_purchase", amount_usd_low=10e9,
+                       amount_usd_high=10e9)]  # fmt: skip
+    by_kind = score_excerpt(cands, labels, fixture_gazetteer)
+    assert (by_kind.tp, by_kind.fp, by_kind.fn) == (0, 1, 1)
+    by_pair = score_excerpt(cands, labels, fixture_gazetteer, match="pair")
+    assert (by_pair.tp, by_pair.fp, by_pair.fn) == (1, 0, 0)
+    assert by_pair.amounts_right == 1
+    # the direction still counts: the reversed pair is no match
+    flipped = [Candidate("cerebras", "openai", "compute_capacity")]
+    s = score_excerpt(flipped, labels, fixture_gazetteer, match="pair")
+    assert (s.tp, s.fp, s.fn) == (0, 1, 1)
+    with pytest.raises(ValueError, match="match"):
+        score_excerpt(cands, labels, fixture_gazetteer, match="kinds")
+
+
+def test_main_pair_match_scores_at_least_the_kind_match(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    assert main([str(DATA), "--json"]) == 0
+    by_kind = json.loads(capsys.readouterr().out)
+    assert main([str(DATA), "--json", "--match", "pair"]) == 0
+    by_pair = json.loads(capsys.readouterr().out)
+    assert by_pair["match"] == "pair"
+    assert by_pair["true_positives"] >= by_kind["true_positives"]

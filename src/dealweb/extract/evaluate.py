@@ -11,12 +11,16 @@ Each ``*.yaml`` file in the directory (files starting with ``_`` are skipped) ho
          amount_usd_low: 9.7e9, amount_usd_high: 9.7e9, up_to: false, gigawatts: null}
 
 Deals are matched one-to-one on (payer, payee, kind) with company names resolved through the
-gazetteer (so "AWS" and "Amazon" are the same party). Precision, recall and F1 are micro-averaged
-over all excerpts (the usual relation-extraction scoring, e.g. the ACE/TAC slot-filling
-scorers). Amounts are scored separately on the matched deals: an amount is right when the USD
-low and high both equal the label within 0.5 % (a missing bound must be missing in both).
+gazetteer (so "AWS" and "Amazon" are the same party). With ``match="pair"`` (``--match pair``)
+the kind is ignored and deals match on (payer, payee) only: the gap between the two scores is
+the share of errors that are a right pair with the wrong kind.
+Precision, recall and F1 are micro-averaged over all excerpts (the usual relation-extraction
+scoring, e.g. the ACE/TAC slot-filling scorers). Amounts are scored separately on the matched
+deals: an amount is right when the USD low and high both equal the label within 0.5 % (a
+missing bound must be missing in both).
 
-Run: ``python -m dealweb.extract.evaluate tests/data/extraction [--gazetteer companies.yaml]``.
+Run: ``python -m dealweb.extract.evaluate tests/data/extraction [--gazetteer companies.yaml]
+[--match pair]``.
 """
 
 from __future__ import annotations
@@ -108,10 +112,23 @@ def load_labelled(directory: str | Path) -> list[tuple[Path, dict[str, Any]]]:
     return out
 
 
+MATCH_MODES = ("kind", "pair")
+
+
 def score_excerpt(
-    cands: list[Candidate], labels: list[dict[str, Any]], gazetteer: Gazetteer, name: str = ""
+    cands: list[Candidate],
+    labels: list[dict[str, Any]],
+    gazetteer: Gazetteer,
+    name: str = "",
+    match: str = "kind",
 ) -> Score:
-    """Match candidates to labelled deals and count hits, misses and right amounts."""
+    """Match candidates to labelled deals and count hits, misses and right amounts.
+
+    ``match="kind"`` matches on (payer, payee, kind); ``match="pair"`` on (payer, payee) only,
+    the kind shown in the error lines as ``*``.
+    """
+    if match not in MATCH_MODES:
+        raise ValueError(f"match: expected one of {', '.join(MATCH_MODES)}, got {match!r}")
 
     def key(payer: object, payee: object, kind: object) -> tuple[str, str, str]:
         def rid(x: object) -> str:
@@ -119,7 +136,7 @@ def score_excerpt(
                 return ""
             return gazetteer.resolve(str(x)) or str(x).casefold()
 
-        return rid(payer), rid(payee), str(kind)
+        return rid(payer), rid(payee), str(kind) if match == "kind" else "*"
 
     s = Score()
     remaining = list(labels)
@@ -152,9 +169,15 @@ def score_excerpt(
 
 
 def evaluate(
-    directory: str | Path, gazetteer: Gazetteer | None = None, extractor: str = "rules"
+    directory: str | Path,
+    gazetteer: Gazetteer | None = None,
+    extractor: str = "rules",
+    match: str = "kind",
 ) -> Score:
-    """Run ``extractor`` over every excerpt in ``directory`` and return the pooled score."""
+    """Run ``extractor`` over every excerpt in ``directory`` and return the pooled score.
+
+    ``match`` is ``"kind"`` (payer, payee, kind) or ``"pair"`` (payer, payee; kind ignored).
+    """
     items = load_labelled(directory)
     if gazetteer is None:
         gazetteer = default_gazetteer(directory)
@@ -165,7 +188,7 @@ def evaluate(
         if isinstance(date, str):
             date = dt.date.fromisoformat(date)
         cands = ex.extract(data["text"], date)
-        s = score_excerpt(cands, data.get("deals") or [], gazetteer, path.stem)
+        s = score_excerpt(cands, data.get("deals") or [], gazetteer, path.stem, match)
         total.tp += s.tp
         total.fp += s.fp
         total.fn += s.fn
@@ -192,23 +215,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("directory")
     ap.add_argument("--gazetteer", help="companies YAML (default: shipped companies.yaml)")
     ap.add_argument("--extractor", default="rules")
+    ap.add_argument(
+        "--match",
+        choices=MATCH_MODES,
+        default="kind",
+        help="match deals on (payer, payee, kind) [default] or on (payer, payee) only",
+    )
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--quiet", action="store_true", help="do not list the errors")
     args = ap.parse_args(argv)
     try:
         gaz = Gazetteer.from_yaml(args.gazetteer) if args.gazetteer else None
         n = len(load_labelled(args.directory))
-        score = evaluate(args.directory, gaz, args.extractor)
+        score = evaluate(args.directory, gaz, args.extractor, args.match)
     except (ValueError, KeyError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"excerpts": n, **score.as_dict()}, indent=2))
+        print(json.dumps({"excerpts": n, "match": args.match, **score.as_dict()}, indent=2))
         return 0
     if not args.quiet:
         for e in score.errors:
             print("  " + e)
     print(f"excerpts:      {n}")
+    print(f"matched on:    {'payer, payee, kind' if args.match == 'kind' else 'payer, payee'}")
     print(f"deals:         {score.tp} found, {score.fp} extra, {score.fn} missed")
     print(f"precision:     {score.precision:.3f}")
     print(f"recall:        {score.recall:.3f}")
