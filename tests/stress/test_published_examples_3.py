@@ -20,8 +20,9 @@ ticks), the docstring says so; published *outputs* are never re-derived by our c
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from dealweb.stress import furfine
+from dealweb.stress import cross_holdings, furfine
 
 # --------------------------------------------------------------------------------------------
 # Furfine (2003): a cascade that actually runs
@@ -171,3 +172,82 @@ def test_furfine_finnetvalu_barucca_fig2_cascade_round_by_round():
     assert result.failure_round[cascade].tolist() == [[0, 2, 1]] * cascade.size
     np.testing.assert_allclose(result.losses[cascade], 0.5, rtol=0, atol=1e-15)
     assert [r.tolist() for r in result.rounds[int(cascade[0])]] == [[0], [2], [1]]
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-holdings of equity AND debt, with defaults (Suzuki 2002; Elsinger 2009; Fischer 2014)
+# --------------------------------------------------------------------------------------------
+
+# J. Stobbe's fork of FinNetValu.jl, github.com/Atomtomate/FinNetValu, test/models/test_xos_dc.jl
+# (commit 50c7b1e8cf0a5e5a7bf661321fddd91fc7fb07ab), testset "xos default fixpoint":
+#   Mˢ = [0.0 1/3; 1/4 0.0]; Mᵈ = [0.0 1/2; 1/5 0.0]; Mᵉ = I; a = [1.0, 1.0]
+#   d0 = [0, 0]; d1 = [5, 5]; d2 = [0, 5]; α0 = [1, 1]
+#   @test all(x1 .≈ [16/11, 15/11, 0, 0])  # (1 - Mˢ)^(-1) * (1,1)       (net1: d0, α0)
+#   @test all(x2 .≈ [0, 0, 5/3, 4/3])      # (1 - Mᵈ)^(-1) * (1,1)       (net2: d1, α0)
+#   @test all(x3 .≈ [12/7, 0, 0, 10/7])                                  (net3: d2, α0)
+# x = vcat(equity, debt) is the fixed point of that repository's src/models/xos.jl:
+#   equity = max(0, Mᵉ a + Mˢ equity + Mᵈ debt - d)
+#   debt = min(d, dc .* Mᵉ a + Mˢ equity + Mᵈ debt)
+# with dc = α for defaulted firms and 1 otherwise, so α0 = [1, 1] (no default costs) is the plain
+# Suzuki/Elsinger model, ours. (The α1 = 1/10 cases have default costs on external assets, which
+# our model does not have; they are not used.)
+XOS_EQUITY_HOLDINGS = np.array([[0.0, 1 / 3], [1 / 4, 0.0]])  # Mˢ
+XOS_DEBT_HOLDINGS = np.array([[0.0, 1 / 2], [1 / 5, 0.0]])  # Mᵈ
+XOS_EXTERNAL_ASSETS = np.array([1.0, 1.0])
+XOS_CASES = {
+    # name: (nominal debt d, published x = [equity_1, equity_2, debt_1, debt_2])
+    "no debt (d0)": ([0.0, 0.0], [16 / 11, 15 / 11, 0.0, 0.0]),
+    "both default (d1)": ([5.0, 5.0], [0.0, 0.0, 5 / 3, 4 / 3]),
+    "one defaults, one solvent (d2)": ([0.0, 5.0], [12 / 7, 0.0, 0.0, 10 / 7]),
+}
+
+
+def _xos_clearing(nominal_debt: np.ndarray):
+    """Our cross-holdings clearing on the XOS network, plus an outside-creditors node.
+
+    Translation: theta = Mˢ (Mˢ[i, j] = share of j's equity that i holds: the XOS value of i adds
+    Mˢ * equity); Mᵈ[i, j] = share of j's debt that i holds, so j owes i Mᵈ[i, j] d_j and owes the
+    rest, (1 - sum_i Mᵈ[i, j]) d_j, to outside creditors (a node that owns nothing and owes
+    nothing). XOS pays a defaulted firm's debt value r_j to its holders in proportion to Mᵈ, i.e.
+    pro rata to nominal claims: our (Eisenberg–Noe style) ``debt_payments``. XOS "equity" is our
+    ``equity_values`` (the full value, including the part other firms hold).
+    """
+    n = nominal_debt.size
+    liabilities = np.zeros((n + 1, n + 1))
+    liabilities[:n, :n] = (XOS_DEBT_HOLDINGS * nominal_debt[None, :]).T
+    liabilities[:n, n] = nominal_debt * (1.0 - XOS_DEBT_HOLDINGS.sum(axis=0))
+    theta = np.zeros((n + 1, n + 1))
+    theta[:n, :n] = XOS_EQUITY_HOLDINGS
+    result = cross_holdings.clearing(liabilities, theta, np.append(XOS_EXTERNAL_ASSETS, 0.0))
+    np.testing.assert_allclose(result.total_obligations[:n], nominal_debt, rtol=0, atol=1e-15)
+    return result
+
+
+@pytest.mark.parametrize("case", list(XOS_CASES))
+def test_cross_holdings_xos_two_firms_equity_and_debt_with_defaults(case):
+    """Atomtomate/FinNetValu, test/models/test_xos_dc.jl, testset "xos default fixpoint" (see the
+    constants above): two firms holding each other's equity (1/3 and 1/4) and debt (1/2 and 1/5),
+    external assets 1 each, at three debt levels. Published fixed points:
+
+    * d = (0, 0): equity (16/11, 15/11) = (I - Mˢ)^-1 (1, 1): pure cross-holdings, no debt;
+    * d = (5, 5): equity (0, 0), debt paid (5/3, 4/3) = (I - Mᵈ)^-1 (1, 1): both default and
+      each pays what it has, part of which is the other's payment;
+    * d = (0, 5): equity (12/7, 0), debt paid (0, 10/7): firm 2 defaults, and what it pays
+      includes its 1/4 stake in firm 1's equity, which is itself worth more because firm 1 holds
+      half of firm 2's debt (12/7 = 1 + 1/2 * 10/7, 10/7 = 1 + 1/4 * 12/7).
+
+    The published values are exact fractions (the source asserts them with Julia's ≈, relative
+    √eps, and a 0 must be matched exactly); our solver is exact up to round-off: 1e-12. Default =
+    debt paid below nominal (the source's ``solvent`` is equity > 0, the same here).
+    """
+    debt, published = XOS_CASES[case]
+    debt = np.asarray(debt)
+    published = np.asarray(published)
+
+    result = _xos_clearing(debt)
+
+    np.testing.assert_allclose(result.equity_values[:2], published[:2], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(result.debt_payments[:2], published[2:], rtol=0, atol=1e-12)
+    in_default = published[2:] < debt
+    assert result.defaulted[:2].tolist() == in_default.tolist()
+    assert (published[:2] > 0).tolist() == (~in_default).tolist()  # the source's "solvent"
