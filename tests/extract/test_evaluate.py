@@ -83,6 +83,15 @@ def test_pair_match_ignores_the_kind(fixture_gazetteer) -> None:
     assert (s.tp, s.fp, s.fn) == (0, 1, 1)
     with pytest.raises(ValueError, match="match"):
         score_excerpt(cands, labels, fixture_gazetteer, match="kinds")
+    # the kind keeps counting after the first candidate has been matched
+    two = [{"payer": "Disney", "payee": "OpenAI", "kind": "equity_investment"},
+           {"payer": "OpenAI", "payee": "Disney", "kind": "warrant"}]  # fmt: skip
+    got = [Candidate("disney", "openai", "equity_investment"),
+           Candidate("openai", "disney", "equity_investment")]  # fmt: skip
+    s = score_excerpt(got, two, fixture_gazetteer)
+    assert (s.tp, s.fp, s.fn) == (1, 1, 1)
+    s = score_excerpt(got, two, fixture_gazetteer, match="pair")
+    assert (s.tp, s.fp, s.fn) == (2, 0, 0)
 
 
 def test_main_pair_match_scores_at_least_the_kind_match(

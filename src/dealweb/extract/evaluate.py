@@ -143,25 +143,25 @@ def score_excerpt(
     for c in cands:
         k = key(c.payer, c.payee, c.kind)
         hits = [lab for lab in remaining if key(lab["payer"], lab["payee"], lab["kind"]) == k]
-        match = hits[0] if hits else None
-        if match is None:
+        hit = hits[0] if hits else None
+        if hit is None:
             s.fp += 1
             s.errors.append(f"{name}: extra {k} {c.amount_usd_low}..{c.amount_usd_high}")
             continue
-        remaining.remove(match)
+        remaining.remove(hit)
         s.tp += 1
-        if _same(c.amount_usd_low, _num(match.get("amount_usd_low"))) and _same(
-            c.amount_usd_high, _num(match.get("amount_usd_high"))
+        if _same(c.amount_usd_low, _num(hit.get("amount_usd_low"))) and _same(
+            c.amount_usd_high, _num(hit.get("amount_usd_high"))
         ):
             s.amounts_right += 1
         else:
             s.errors.append(
                 f"{name}: amount of {k}: got {c.amount_usd_low}..{c.amount_usd_high}, "
-                f"expected {match.get('amount_usd_low')}..{match.get('amount_usd_high')}"
+                f"expected {hit.get('amount_usd_low')}..{hit.get('amount_usd_high')}"
             )
-        if match.get("gigawatts") is not None:
+        if hit.get("gigawatts") is not None:
             s.gw_labelled += 1
-            s.gw_right += int(_same(c.gigawatts, _num(match["gigawatts"])))
+            s.gw_right += int(_same(c.gigawatts, _num(hit["gigawatts"])))
     for lab in remaining:
         s.fn += 1
         s.errors.append(f"{name}: missed {key(lab['payer'], lab['payee'], lab['kind'])}")
