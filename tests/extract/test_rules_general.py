@@ -360,3 +360,97 @@ def test_build_for_names_the_pair_of_the_contract_in_the_next_sentence(extractor
             "150,000 Nvidia GB300 GPUs.")  # fmt: skip
     c = deals(extractor, text)[(msft, ns, "cloud_commitment")]
     assert (c.amount_usd_high, c.up_to) == (20e9, True)
+
+
+# --- batches 24-26 (README, "Batches 24-26"): constructed sentences, invented figures ---------
+
+
+def test_equity_next_to_the_amount_wins_over_warrants_later_in_the_sentence(extractor) -> None:
+    nv, xai = ids(extractor, "Nvidia", "xAI")
+    text = ("xAI said Nvidia will make a $3 billion equity investment and receive warrants to "
+            "purchase additional equity.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(nv, xai, "equity_investment")].amount_usd_high == 3e9
+    warrant = got[(xai, nv, "warrant")]  # the holder receives them; the investee issues them
+    assert warrant.amount_usd_high is None
+    assert len(got) == 2
+
+
+def test_warrant_issuer_is_the_company_whose_equity_they_buy(extractor) -> None:
+    nv, ns = ids(extractor, "Nvidia", "Nscale")
+    text = ("Nvidia announced a $2 billion investment in Nscale. Under the deal, Nvidia will also "
+            "receive warrants to buy more equity in Nscale.")  # fmt: skip
+    got = deals(extractor, text)
+    assert (ns, nv, "warrant") in got and (nv, ns, "warrant") not in got
+
+
+def test_warrant_issuer_named_by_description(extractor) -> None:
+    oracle, amd = ids(extractor, "Oracle", "AMD")
+    text = ("Oracle will buy 2 gigawatts of AMD accelerators, while potentially acquiring up to 5% "
+            "ownership in the chipmaker through warrants.")  # fmt: skip
+    got = deals(extractor, text)
+    assert (amd, oracle, "warrant") in got and (oracle, amd, "warrant") not in got
+
+
+def test_spending_to_buy_common_stock_is_an_equity_investment(extractor) -> None:
+    nv, intel = ids(extractor, "Nvidia", "Intel")
+    got = deals(extractor, "Nvidia said it will spend $4 billion to buy Intel common stock at $20 "
+                           "a share.")  # fmt: skip
+    assert list(got) == [(nv, intel, "equity_investment")]
+    assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9
+
+
+def test_dash_glued_to_a_dateline_bracket_separates_the_company(extractor) -> None:
+    sb, intel = ids(extractor, "SoftBank", "Intel")
+    got = deals(extractor, "Tokyo (Wire Service)--SoftBank said it will invest 4 billion dollars "
+                           "in Intel.")  # fmt: skip
+    assert got[(sb, intel, "equity_investment")].amount_usd_high == 4e9
+
+
+def test_pair_carried_over_a_sentence_that_names_no_company(extractor) -> None:
+    meta, goog = ids(extractor, "Meta", "Google")
+    text = ("Meta has entered into an agreement with Google Cloud. This long-term deal highlights "
+            "a shift in how large companies buy infrastructure. This six-year agreement is valued "
+            "at up to $12 billion.")  # fmt: skip
+    c = deals(extractor, text)[(meta, goog, "cloud_commitment")]
+    assert (c.amount_usd_high, c.up_to) == (12e9, True)
+    # ... but not over more than two such sentences
+    far = ("Meta has entered into an agreement with Google Cloud. Few expected it. Analysts were "
+           "surprised. Investors cheered. This six-year agreement is valued at up to $12 billion.")
+    assert deals(extractor, far) == {}
+
+
+def test_capacity_in_megawatts_is_read_and_a_sites_design_power_is_not(extractor) -> None:
+    oa, amd, ms, iren = ids(extractor, "OpenAI", "AMD", "Microsoft", "IREN")
+    text = ("OpenAI will purchase up to 500 megawatts of computing power over two years from AMD. "
+            "The deal is valued at over $6 billion.")  # fmt: skip
+    c = deals(extractor, text)[(oa, amd, "compute_capacity")]
+    assert (c.amount_usd_high, c.gigawatts) == (6e9, 0.5)
+    site = ("Microsoft signed a $5 billion contract with IREN. The capacity sits at IREN's Texas "
+            "campus, designed for 600 megawatts of capacity.")  # fmt: skip
+    assert all(c.gigawatts is None for c in deals(extractor, site).values())
+    assert (ms, iren, "cloud_commitment") in deals(extractor, site)
+
+
+def test_worth_billions_of_dollars_is_a_deal_without_a_figure(extractor) -> None:
+    oa, cw = ids(extractor, "OpenAI", "CoreWeave")
+    got = deals(extractor, "OpenAI has signed a direct agreement with CoreWeave that's worth "
+                           "billions of dollars.")  # fmt: skip
+    c = got[(oa, cw, "cloud_commitment")]
+    assert c.amount_usd_high is None and c.amount_usd_low is None
+
+
+def test_one_chipmaker_sale_stated_as_capacity_and_as_hardware_is_one_deal() -> None:
+    from dealweb.extract.rules import merge_candidates
+
+    capacity = Candidate("openai", "amd", "compute_capacity", gigawatts=0.5,
+                         quote="OpenAI will buy 500 megawatts of computing power from AMD.")
+    chips = Candidate("openai", "amd", "hardware_purchase", amount_usd_low=6e9,
+                      amount_usd_high=6e9, quote="The deal covers $6 billion of AMD chips.")
+    other = Candidate("openai", "amd", "hardware_purchase", amount_usd_low=40e9,
+                      amount_usd_high=40e9, quote="A separate $40 billion order of AMD chips.")
+    (one,) = merge_candidates([capacity, chips])
+    assert (one.kind, one.amount_usd_high, one.gigawatts) == ("compute_capacity", 6e9, 0.5)
+    # an incompatible amount is another deal; a different seller is never merged
+    assert len(merge_candidates([capacity.with_(amount_usd_high=6e9), other])) == 2
+    assert len(merge_candidates([capacity, chips.with_(payee="nvidia")])) == 2

@@ -116,6 +116,12 @@ _UNITS = re.compile(
 )
 _VAGUE_AMOUNT = re.compile(
     r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
+    r"|\bworth billions(?: of dollars)?\b"
+)
+# "a Texas facility designed for 750 megawatts", "planned to support 2 GW": a site's size
+_SITE_POWER_LEFT = re.compile(
+    r"\b(?:designed|planned|built|able|expected|set|sized)\s+(?:for|to support|to host|to reach)"
+    r"\s+(?:up to\s+|about\s+|around\s+|roughly\s+)?$|\bsupport(?:s|ing)?\s+(?:up to\s+)?$"
 )
 _ORDER_BEFORE = re.compile(r"\b(orders?|contracts?|commitments?|business|bookings?)\b[^;]{0,60}$")
 # Words after which a company name starts a new (sub)clause as its subject.
@@ -353,6 +359,9 @@ class RuleExtractor:
         # "$22.4B." must end a sentence: split a full stop glued to a figure with a unit letter.
         suffixes = [*nlp.Defaults.suffixes, r"(?<=\d[A-Za-z])\.", r"(?<=\d[A-Za-z]{2})\."]
         nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+        # "(Jiji Press)--SoftBank Group": a dash glued to a bracket separates two words.
+        infixes = [*nlp.Defaults.infixes, r"(?<=[)\]])(?:--|—|–)(?=\w)"]
+        nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
         nlp.add_pipe("sentencizer")
         # Phrase patterns (strings) run on spaCy's PhraseMatcher, which stays fast with many
         # names; matching is on the exact text (ORTH), with an all-caps variant of each name.
@@ -403,6 +412,7 @@ class RuleExtractor:
         """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
         found: list[_Found] = []
         self._context = ()
+        context_age = 0  # sentences without a company the pair has been carried over
         pending: tuple[Span, int, str] | None = None
         last_got: list[_Found] = []
         self._last_pair: tuple[str, str] = ("", "")
@@ -439,6 +449,14 @@ class RuleExtractor:
                     pending = (sent, offset, _single_party_amount(sent))
                 # Only a sentence that names a deal without stating its size lends its pair on.
                 sized = [f for f in got if f.cand.amount_usd_high or f.cand.amount_usd_low]
+                named = any(e.label_ == "ORG" for e in sent.ents)
+                if not pair and not got and not named and context_age < 2:
+                    # "Meta … has entered into an agreement with Google Cloud. This long-term deal
+                    # highlights …. This six-year agreement is valued at up to $10 billion": a
+                    # sentence that names no company keeps the pair for the next one.
+                    pair, context_age = self._context, context_age + 1
+                else:
+                    context_age = 0
                 self._context = pair if not sized else ()
                 if got:
                     self._last_pair = (got[-1].cand.payer, got[-1].cand.payee or "")
@@ -488,7 +506,9 @@ class RuleExtractor:
             return False
         ids = {e.ent_id_ for e in sent.ents if e.label_ == "ORG"}
         cand = last[0].cand
-        powers = find_power(sent.text)
+        low = sent.text.lower()
+        powers = [p for p in find_power(sent.text)
+                  if not _SITE_POWER_LEFT.search(low[: p.start][-60:])]  # fmt: skip
         if len(powers) != 1 or find_money(sent.text) or not ids <= {cand.payer, cand.payee}:
             return False
         low = sent.text.lower()
@@ -510,7 +530,7 @@ class RuleExtractor:
         text = sent.text
         low = text.lower()
         has_money = bool(re.search(r"[$€£¥₹]|\b(?:usd|eur|dollars?|euros?)\b", low))
-        has_power = bool(re.search(r"gigawatt|\bgw\b", low))
+        has_power = bool(re.search(r"gigawatt|megawatt|\b[gm]w\b", low))
         products = any(e.label_ == "PRODUCT" for e in sent.ents)
         vague = bool(_UNITS.search(low) or _VAGUE_AMOUNT.search(low))
         if not (has_money or has_power or products or vague or "warrant" in low):
@@ -527,7 +547,7 @@ class RuleExtractor:
             out.extend(got)
         dist = self._distribution(sent, s0, status, date)
         out.extend(f for f in dist if all(f.cand.key != o.cand.key for o in out))
-        if not out:
+        if all(f.cand.kind != "warrant" for f in out):
             out.extend(self._warrant(sent, s0, status, date))
         return out
 
@@ -641,7 +661,8 @@ class RuleExtractor:
         base = clause.start
         monies = [m for m in find_money(clause.text, date) if self._is_deal_amount(m, low)]
         powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
-        powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])]
+        powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])
+                  and not _SITE_POWER_LEFT.search(low[: p.start][-60:])]  # fmt: skip
         if not monies and not powers:
             vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
             if vague is None or not re.search(
@@ -1313,17 +1334,28 @@ class RuleExtractor:
             return []
         a, b = orgs
         issuer, holder = a, b
-        # "warrants for … AMD shares" / "shares of AMD": the company whose shares they are issues.
-        for m in (a, b):
-            after = low[m.end : m.end + 12]
-            if re.match(r"\W*(?:'s|’s)?\s*(?:common\s+)?(?:shares|stock)", after) or re.search(
-                r"shares of (?:its )?$", low[max(0, m.start - 20) : m.start]
-            ):
-                issuer, holder = m, (b if m is a else a)
-                break
-        else:
-            if re.search(r"\b(receiv\w+|gets|got|obtain\w*)\b", low[a.end : b.start]):
-                issuer, holder = b, a
+        s = sent.start_char  # mentions carry paragraph offsets, ``low`` is the sentence
+
+        def span(m: _Mention) -> tuple[int, int]:
+            return m.start - s, m.end - s
+
+        # "warrants for … AMD shares" / "shares of AMD" / "additional equity in OpenAI": the
+        # company whose shares they are issues them.
+        owned = [m for m in (a, b) if re.match(
+            r"\W*(?:'s|’s)?\s*(?:common\s+)?(?:shares|stock)", low[span(m)[1] : span(m)[1] + 12])
+            or re.search(r"(?:shares|stock|equity|stake|ownership) (?:of|in) (?:its )?$",
+                         low[max(0, span(m)[0] - 24) : span(m)[0]])]  # fmt: skip
+        if not owned:
+            # "… acquiring up to 10% ownership in the chipmaker through stock warrants": the
+            # company the description fits issues them.
+            d = re.search(r"\b(?:shares|stock|equity|stake|ownership) (?:of|in) "
+                          + _DESCRIPTOR.pattern[2:], low)  # fmt: skip
+            roles = _DESCRIPTOR_ROLES.get(d.group(1)) if d else None
+            owned = [m for m in (a, b) if roles and self.gazetteer.role(m.cid) in roles]
+        if owned:
+            issuer, holder = owned[0], (b if owned[0] is a else a)
+        elif re.search(r"\b(receiv\w+|gets|got|obtain\w*)\b", low[span(a)[1] : span(b)[0]]):
+            issuer, holder = b, a  # "Disney will receive warrants … from OpenAI"
         quote, qs, qe = _quote(sent.text, s0)
         cand = Candidate(
             payer=issuer.cid,
@@ -1373,7 +1405,9 @@ def _worth_parsing(para: str) -> bool:
     """Cheap pre-filter: only paragraphs with an amount, a cue or a deal word are parsed."""
     low = para.lower()
     return bool(
-        re.search(r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|\bgw\b|warrant", low)
+        re.search(
+            r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|megawatt|\b[gm]w\b|warrant", low
+        )
         or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
         or _UNITS.search(low)
         or re.search(
@@ -1392,7 +1426,9 @@ def _single_party_amount(sent: Span) -> str | None:
     if (
         len(ids) == 1
         and _DEAL_WORD.search(low)
-        and re.search(r"[$€£¥₹]\s?\d|\d\s*(?:bn|billion|million|trillion)\b|gigawatt|\bgw\b", low)
+        and re.search(
+            r"[$€£¥₹]\s?\d|\d\s*(?:bn|billion|million|trillion)\b|gigawatt|megawatt|\b[gm]w\b", low
+        )
     ):
         return ids[0]
     return None
@@ -1428,11 +1464,18 @@ def _nearest_after(mentions: list[_Mention], pos: int) -> _Mention:
 
 def _family(low: str, start: int, end: int) -> str | None:
     """Deal family from the cue word nearest the amount at [start, end) of the clause."""
-    if _WARRANT_CUE.search(low):
+    warrant = [start - w.end() if w.end() <= start else w.start() - end
+               for w in _WARRANT_CUE.finditer(low)]  # fmt: skip
+    equity_near = [start - q.end() if q.end() <= start else q.start() - end
+                   for q in re.finditer(r"\b(?:equity|invest\w*|stakes?)\b", low)
+                   if q.end() <= start or q.start() >= end]  # fmt: skip
+    if warrant and not (equity_near and min(equity_near) < min(warrant)):
+        # "… make a $1 billion equity investment and receive warrants …": the equity cue next
+        # to the amount decides; the warrants are read by _warrant, without an amount.
         return "warrant"
-    if re.match(r"\W*(?:worth )?of (?:[\w.&'’-]+ ){0,5}(?:common )?(?:stock|shares|equity)\b",
-                low[end:]):  # fmt: skip
-        return "equity"  # "$5 billion of Intel stock"
+    if re.match(r"\W*(?:worth )?(?:of|to (?:buy|purchase|acquire)) (?:[\w.&'’-]+ ){0,5}"
+                r"(?:common )?(?:stock|shares|equity)\b", low[end:]):  # fmt: skip
+        return "equity"  # "$5 billion of Intel stock", "spend $5 billion to buy Intel stock"
     best: tuple[int, str] | None = None
     cues = (("equity", _EQUITY_CUE), ("spend", _SPEND_CUE), ("loan", _LOAN_CUE),
             ("acquisition", _ACQUIRE_CUE))  # fmt: skip
@@ -1495,7 +1538,7 @@ def merge_candidates(cands: list[Candidate], single: list[bool] | None = None) -
                 break
         else:
             groups.append([(c, s)])
-    groups = _without_parts(groups)
+    groups = _without_parts(_one_kind_per_seller(groups))
     out = []
     for g in groups:
         best, _ = max(g, key=lambda cs: _evidence_score(*cs))
@@ -1511,6 +1554,38 @@ def merge_candidates(cands: list[Candidate], single: list[bool] | None = None) -
 
 
 _Groups = list[list[tuple[Candidate, bool]]]
+
+# Two ways of stating what one buyer gets from one chipmaker: its computing capacity or the
+# systems that provide it (README, "Deal kinds").
+_SAME_SALE = frozenset({"hardware_purchase", "compute_capacity"})
+
+
+def _one_kind_per_seller(groups: _Groups) -> _Groups:
+    """Merge a deal stated both as computing capacity and as hardware from the same seller.
+
+    "OpenAI to purchase up to 750 megawatts of computing power … from Cerebras. Deal valued at
+    over $10 billion. Deploys Cerebras wafer-scale AI chips": one sale, not a capacity deal and
+    a chip purchase. When groups of one payer and payee differ only by these two kinds and
+    their amounts are compatible, they become one group; the capacity statement (the one the
+    README rule names first) decides the kind.
+    """
+    out: _Groups = []
+    for g in groups:
+        c = g[0][0]
+        twin = next(
+            (h for h in out if c.kind in _SAME_SALE and h[0][0].kind in _SAME_SALE
+             and h[0][0].kind != c.kind and (h[0][0].payer, h[0][0].payee) == (c.payer, c.payee)
+             and all(_amount_close(x, y) for x, _ in h for y, _ in g)),
+            None,
+        )  # fmt: skip
+        if twin is None:
+            out.append(list(g))
+            continue
+        merged = twin + g
+        kind = "compute_capacity" if any(
+            x.kind == "compute_capacity" for x, _ in merged) else c.kind  # fmt: skip
+        twin[:] = [(x.with_(kind=kind), s) for x, s in merged]
+    return out
 
 
 def _without_parts(groups: _Groups) -> _Groups:
