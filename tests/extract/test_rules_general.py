@@ -454,3 +454,10 @@ def test_one_chipmaker_sale_stated_as_capacity_and_as_hardware_is_one_deal() -> 
     # an incompatible amount is another deal; a different seller is never merged
     assert len(merge_candidates([capacity.with_(amount_usd_high=6e9), other])) == 2
     assert len(merge_candidates([capacity, chips.with_(payee="nvidia")])) == 2
+
+
+def test_gigawatts_of_gpu_computing_power_is_hardware(extractor) -> None:
+    oa, amd = ids(extractor, "OpenAI", "AMD")
+    got = deals(extractor, "OpenAI plans to deploy 3 gigawatts of AMD GPU computing power.")
+    assert list(got) == [(oa, amd, "hardware_purchase")]
+    assert got[(oa, amd, "hardware_purchase")].gigawatts == 3

@@ -1213,7 +1213,7 @@ class RuleExtractor:
             return "other"
         power = isinstance(anchor, Power) or bool(find_power(low))
         # "10 gigawatts of custom AI accelerators" is hardware even when called computing power
-        chips = re.search(r"\b(accelerators?|chips|gpus|processors|tpus)\b", low)
+        chips = re.search(r"\b(accelerators?|chips|gpus?|processors|tpus?)\b", low)
         if power and _POWER_CONTEXT.search(low) and role == "chipmaker" and not chips:
             # "$10 billion … to secure 750 megawatts of computing power" from a chipmaker
             return "compute_capacity"
