@@ -67,6 +67,7 @@ def _svg_value(y: float) -> float:
 
 
 def _svg_shock(x: float) -> float:
+    """Shock α of an SVG x coordinate, read with the plot's own (linear) x ticks."""
     (x0, a0), (x1, a1) = SVG_X_TICKS
     return a0 + (x - x0) * (a1 - a0) / (x1 - x0)
 
@@ -148,7 +149,8 @@ def test_furfine_finnetvalu_barucca_fig2_cascade_round_by_round():
 
     From the published inputs (derived here, not printed by the source): book equity before
     counterparty losses is 1 - α Aᵉ = (1 - 10α, 1 - 5α, 1 - 3α), so for 0.1 < α < 0.2 bank 1
-    (0-indexed: 0) is the only bank insolvent on its own. Each bank has exactly one debtor in the
+    is the only bank insolvent on its own (banks numbered 1-3 as in the source; our indices are
+    0-2). Each bank has exactly one debtor in the
     ring (bank 1 owes bank 3, bank 3 owes bank 2, bank 2 owes bank 1: A[3, 1] = A[2, 3] =
     A[1, 2] = 0.5).
 
@@ -156,7 +158,7 @@ def test_furfine_finnetvalu_barucca_fig2_cascade_round_by_round():
     bank 1 fails (round 0) and the rest survive; at α = 0.168 ... 0.198 it is 1, every claim
     lost, so all three fail although only bank 1 is insolvent on its own: a two-step cascade,
     whose order the ring fixes (bank 3's only debtor is bank 1, bank 2's only debtor is bank 3):
-    rounds (0, 2, 1), and each creditor loses its one claim of 0.5.
+    rounds (0, 2, 1) for banks (1, 2, 3), and each creditor loses its one claim of 0.5.
     """
     partial = np.arange(17, 28)  # α = 0.102 ... 0.162, plotted value 1/3
     cascade = np.arange(28, 34)  # α = 0.168 ... 0.198, plotted value 1
