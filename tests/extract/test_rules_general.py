@@ -461,3 +461,26 @@ def test_gigawatts_of_gpu_computing_power_is_hardware(extractor) -> None:
     got = deals(extractor, "OpenAI plans to deploy 3 gigawatts of AMD GPU computing power.")
     assert list(got) == [(oa, amd, "hardware_purchase")]
     assert got[(oa, amd, "hardware_purchase")].gigawatts == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nebius said the contract with Microsoft was worth $7.4bn over five years, but that it "
+        "could expand to $9.4bn.",
+        "Nebius has signed a $7.4 billion supply agreement with Microsoft. The deal—potentially "
+        "expanding to $9.4 billion with options—makes the Nvidia-powered firm a major supplier.",
+    ],
+)
+def test_amount_it_could_expand_to_is_the_ceiling(extractor, text: str) -> None:
+    ms, nb = ids(extractor, "Microsoft", "Nebius")
+    c = deals(extractor, text)[(ms, nb, "cloud_commitment")]
+    assert (c.amount_usd_low, c.amount_usd_high) == (7.4e9, 9.4e9)
+
+
+def test_ceiling_of_another_pair_is_not_taken(extractor) -> None:
+    ms, nb = ids(extractor, "Microsoft", "Nebius")
+    text = ("Nebius has signed a $7.4 billion supply agreement with Microsoft. Oracle's contract "
+            "with OpenAI could expand to $9.4 billion.")  # fmt: skip
+    c = deals(extractor, text)[(ms, nb, "cloud_commitment")]
+    assert (c.amount_usd_low, c.amount_usd_high) == (7.4e9, 7.4e9)

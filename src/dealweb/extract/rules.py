@@ -118,6 +118,12 @@ _VAGUE_AMOUNT = re.compile(
     r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
     r"|\bworth billions(?: of dollars)?\b"
 )
+# "potentially expanding to $19.4 billion", "could rise to as much as": the ceiling of a deal
+_CEILING_LEFT = re.compile(
+    r"\b(?:could|can|may|might|potentially|possibly|would|option to|options? to)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:expand\w*|ris(?:e|es|ing)|grow\w*|increas\w*|climb\w*|go)\s+"
+    r"(?:up\s+)?to\s+(?:as much as\s+|about\s+)?$"
+)
 # "a Texas facility designed for 750 megawatts", "planned to support 2 GW": a site's size
 _SITE_POWER_LEFT = re.compile(
     r"\b(?:designed|planned|built|able|expected|set|sized)\s+(?:for|to support|to host|to reach)"
@@ -205,7 +211,8 @@ _PRODUCT_NOUN = re.compile(
 )
 _STOP_BRAND = {"and", "or", "to", "with", "will", "has", "is", "said", "for", "in", "of"}
 _NOT_PERSON = {"shares", "stake", "the", "stock", "part", "maker", "creator", "owner", "parent"}
-_ATTRIBUTIVE = {"backed", "owned", "based", "led", "funded", "supported", "affiliated", "linked"}
+_ATTRIBUTIVE = {"backed", "owned", "based", "led", "funded", "supported", "affiliated", "linked",
+                "powered"}  # fmt: skip
 
 _IN_TALKS = re.compile(
     r"\b(in talks|talks|negotiat\w+|in discussions|discussing|nearing|close to (?:a|an|finali\w+)|"
@@ -428,6 +435,7 @@ class RuleExtractor:
                 if not sent.text.strip():
                     continue
                 got = self._sentence(sent, offset, date)
+                self._ceiling(sent, date, got or last_got, found)
                 self._track_raiser(sent, got)
                 got = got + self._participants(sent, offset, date, got)
                 found.extend(got)
@@ -473,6 +481,41 @@ class RuleExtractor:
                     if e.label_ == "ORG" and not (m.brand or m.non_party or m.possessive or rival):
                         self._seen.append(m.cid)
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
+
+    def _ceiling(
+        self, sent: Span, date: dt.date | None, recent: list[_Found], found: list[_Found]
+    ) -> None:
+        """Raise the high bound of a deal to the amount it "could expand to".
+
+        "Nebius signed a $17.4 billion agreement with Microsoft. The deal—potentially expanding
+        to $19.4 billion with options—…": a base and a ceiling (README: low 17.4, high 19.4).
+        The deal is the last sized one of this sentence, else the single one of the sentence
+        before when this one names no other company.
+        """
+        low = sent.text.lower()
+        ceilings = [m for m in find_money(sent.text, date)
+                    if _CEILING_LEFT.search(low[: m.start][-70:]) and m.usd_high]  # fmt: skip
+        if not ceilings:
+            return
+        sized = [f for f in recent if f.cand.amount_usd_low is not None
+                 and f.cand.amount_usd_low == f.cand.amount_usd_high]  # fmt: skip
+        named = {m.cid for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+                 if not (m.non_party or m.brand)}  # fmt: skip
+        if not sized or (sized[-1] not in recent[-1:] and len(sized) != 1):
+            return
+        target = sized[-1]
+        if named - {target.cand.payer, target.cand.payee}:
+            return
+        top = ceilings[-1]
+        c = target.cand
+        if top.currency != c.currency or not (c.amount_usd_high or 0) < top.usd_high <= 3 * (
+            c.amount_usd_high or 0
+        ):
+            return
+        new = c.with_(amount_high=top.high, amount_usd_high=top.usd_high)
+        for f in found + recent:
+            if f.cand is c:
+                f.cand = new
 
     def _deal_pair(self, sent: Span, known: str | None = None) -> tuple[str, ...]:
         """The two companies of a sentence that speaks of a deal between exactly two companies.
