@@ -46,16 +46,37 @@ def test_ai_revenue_shortfall_prints_a_cascade_with_names_and_dollars(db: str) -
     assert "Year by year" in out and "Documented role defaults used" in out
 
 
-def test_cascade_as_csv_and_json_is_machine_readable(db: str) -> None:
+def test_cascade_as_csv_and_json_is_machine_readable(db: str, tmp_path: Path) -> None:
     result = invoke("stress", "openai-fails", "--db", db, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     first = data["cascade"][0]
     assert first["company_id"] == "openai" and first["cause"] == "fails (scenario)"
     assert first["unpaid_usd"] > 1e9 and first["year"] == 2026
-    # OpenAI's failure spreads: someone else fails because OpenAI did not pay it
-    assert any("OpenAI" in (row["missed_receipts_from"] or "") for row in data["cascade"])
     assert {"losses", "years", "unpaid", "balance-sheets", "defaults"} <= set(data)
+    # OpenAI's failure spreads: what it leaves unpaid is each creditor's credit loss.
+    owed: dict[str, float] = {}
+    for row in data["unpaid"]:
+        if row["payer"] == "OpenAI":
+            owed[row["payee"]] = owed.get(row["payee"], 0.0) + row["unpaid_usd"]
+    assert sum(owed.values()) > 100e9
+    credit_loss = {row["company"]: row["credit_loss_usd"] for row in data["losses"]}
+    assert all(credit_loss[payee] >= 0.999 * usd for payee, usd in owed.items())
+    # ... and takes down a creditor that lives on OpenAI's payments. Before the shipped data timed
+    # Oracle's $300B contract from 2027, Oracle was that creditor here (felled in 2028 by OpenAI's
+    # unpaid $60B a year); now nothing is due to Oracle in 2026 and no shipped company fails only
+    # because of OpenAI, so the knock-on default is shown on a creditor given a thin balance sheet
+    # (no cash or outside revenue, $6B of debt): Cerebras, owed >$10B over 2026-2028 by OpenAI.
+    thin = tmp_path / "thin.yaml"
+    thin.write_text(
+        "extends: openai-fails\nname: openai-fails-thin-creditor\nbalance_sheets:\n  overrides:\n"
+        "    cerebras: {revenue: 0, cash: 0, debt: 6.0e9, equity_value: 23.0e9, cash_margin: 1}\n"
+    )
+    result = invoke("stress", str(thin), "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row["company_id"]: row for row in json.loads(result.stdout)["cascade"]}
+    assert rows["cerebras"]["year"] == 2026
+    assert "OpenAI" in (rows["cerebras"]["missed_receipts_from"] or "")
     csv = invoke("stress", "openai-fails", "--db", db, "--format", "csv", "--part", "losses")
     assert csv.exit_code == 0 and csv.stdout.startswith("company_id,company,defaulted")
 
