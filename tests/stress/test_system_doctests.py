@@ -11,6 +11,11 @@ MODULES = [
     "dealweb.stress.balance_sheets",
     "dealweb.stress.obligations",
     "dealweb.stress.scenario",
+    "dealweb.stress.system",
+    "dealweb.stress.yearly_clearing",
+    "dealweb.stress.single_period",
+    "dealweb.stress.cascade",
+    "dealweb.stress.report",
     "dealweb.stress.multiyear",
     "dealweb.stress.montecarlo",
 ]

@@ -12,8 +12,9 @@ from dealweb.stress.montecarlo import (
     sample_amounts,
     value_at_risk,
 )
-from dealweb.stress.multiyear import prepare, run_stress
+from dealweb.stress.multiyear import run_stress
 from dealweb.stress.scenario import Scenario
+from dealweb.stress.system import prepare
 
 B = 1e9
 COMPANIES = pd.DataFrame(

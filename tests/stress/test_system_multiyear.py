@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dealweb.stress.multiyear import EXTERNAL, clear_years, prepare, run_stress
+from dealweb.stress.cascade import EXTERNAL
+from dealweb.stress.multiyear import run_stress
 from dealweb.stress.scenario import Scenario
+from dealweb.stress.system import prepare
+from dealweb.stress.yearly_clearing import clear_years
 
 B = 1e9
 COMPANIES = pd.DataFrame(

@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 from dealweb.stress.montecarlo import monte_carlo
-from dealweb.stress.multiyear import horizon_inputs, prepare, revenue_paths, run_stress
+from dealweb.stress.multiyear import run_stress
 from dealweb.stress.scenario import Scenario
+from dealweb.stress.single_period import horizon_inputs
+from dealweb.stress.system import prepare, revenue_paths
 
 B = 1e9
 COMPANIES = pd.DataFrame(

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dealweb.stress.multiyear import revenue_paths, run_stress
+from dealweb.stress.multiyear import run_stress
 from dealweb.stress.scenario import Scenario, load_scenario
+from dealweb.stress.system import revenue_paths
 
 B = 1e9
 ROLES = ["ai_lab", "cloud", "chipmaker", "neocloud"]

@@ -10,7 +10,7 @@ Two things are uncertain in the deal ledger and the scenario:
   (``uncertainty.revenue_growth_sd``), independently per company and year.
 
 All runs are sampled at once with a seedable :class:`numpy.random.Generator` and cleared in
-batches of runs through :func:`dealweb.stress.multiyear.clear_years` (one block-diagonal sparse
+batches of runs through :func:`.yearly_clearing.clear_years` (one block-diagonal sparse
 clearing per batch and year). Outputs are DataFrames: default probability per company, and the
 loss distribution with Value-at-Risk and expected shortfall (the mean loss in the worst
 ``1 - level`` tail; Acerbi & Tasche 2002) per company and for the whole system.
@@ -40,15 +40,10 @@ import numpy as np
 import pandas as pd
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dealweb.stress.multiyear import (
-    CLEARING_MODELS,
-    StressSystem,
-    clear_years,
-    equity_losses,
-    network_outcome,
-    prepare,
-)
 from dealweb.stress.scenario import Scenario
+from dealweb.stress.single_period import network_outcome
+from dealweb.stress.system import StressSystem, prepare, revenue_paths
+from dealweb.stress.yearly_clearing import CLEARING_MODELS, clear_years, equity_losses
 
 #: Nodes per batched clearing (runs x (companies + 1)): large enough to amortise Python
 #: overhead, small enough that one batch's arrays stay in the tens of MB. Measured in
@@ -156,8 +151,6 @@ def monte_carlo(
     rng = np.random.default_rng(seed)
     amounts = sample_amounts(system, runs, rng)
     growth = sample_growth(system, runs, rng)
-
-    from dealweb.stress.multiyear import revenue_paths
 
     n, t_count = system.n, len(system.years)
     batch = max(1, BATCH_NODES // (n + 1))
