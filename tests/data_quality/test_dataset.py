@@ -449,3 +449,73 @@ def test_superseded_revenue_share_is_capped(by_id):
     cap = by_id["openai-msft-revenue-share-cap-2026"]
     assert cap.kind == "revenue_share" and cap.up_to and cap.amount_usd_low is None
     assert "overlaps" in by_id["openai-msft-revenue-share-2025"].tags
+
+
+# --- timing of commitments ------------------------------------------------------------------
+
+#: "starts 2027", "starting in 2027", "from early 2027", "begin in the second half of 2026",
+#: "from Q3 2026", "ships from 2H 2026": a verb of starting, then the year.
+START_PHRASE = re.compile(
+    r"\b(?:starts?|starting|from|begins?|beginning|commenc\w*)\s+(?:in\s+)?"
+    r"(?:early\s+|late\s+|mid-?|the\s+)?"
+    r"(?:(?:first|second)\s+half\s+of\s+|[HQ][1-4]\s+|[12]H\s+)?(20\d\d)\b",
+    re.IGNORECASE,
+)
+#: Kinds the stress model spreads over time (commitments, and unpaid equity as funding).
+TIMED_KINDS = {
+    DealKind.cloud_commitment,
+    DealKind.compute_capacity,
+    DealKind.hardware_purchase,
+    DealKind.revenue_share,
+    DealKind.loan,
+    DealKind.equity_investment,
+}
+
+
+def stated_start_years(text: str | None) -> list[int]:
+    return [int(y) for y in START_PHRASE.findall(text or "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("starts 2027; about 4.5 GW", [2027]),
+        ("deployment is to begin in the second half of 2026", [2026]),
+        ("Vera Rubin clusters from early 2027", [2027]),
+        ("Texas services from Q3 2026", [2026]),
+        ("First 1 GW of custom MI450 ships from 2H 2026", [2026]),
+        ("expected to come online starting in 2027", [2027]),
+        ("round announced 2026-02-27 as $110B", []),
+        ("first GW on Vera Rubin in 2H 2026", []),
+    ],
+)
+def test_start_phrases_are_read(text, years):
+    assert stated_start_years(text) == years
+
+
+def test_stated_start_year_is_not_before_the_modelled_start(deals):
+    """A commitment whose notes say when it starts ('starts 2027', 'from early 2027') carries that
+    timing: the stress model spreads the amount from `term_start` (else the announcement date) or
+    by `schedule`, so payments must not begin before the earliest start year the notes state. In
+    practice `term_start` or a `schedule` is set whenever that year is after the announcement.
+    Deals without a dollar amount or gigawatts, and completed investments (holdings), are not
+    timed by the model and are left out."""
+    checked = []
+    for d in deals:
+        if d.kind not in TIMED_KINDS or d.status == "completed":
+            continue
+        if d.amount_usd_low is None and d.amount_usd_high is None and d.gigawatts is None:
+            continue
+        years = stated_start_years(d.notes)
+        if not years:
+            continue
+        if d.schedule:
+            begin = min(year for year, share in d.schedule.items() if share > 0)
+        else:
+            begin = (d.term_start or d.announced).year
+        assert begin >= min(years), (
+            f"{d.id}: notes say it starts in {min(years)} but payments are modelled from {begin};"
+            " set term_start (first day of the stated year/half) or a schedule"
+        )
+        checked.append(d.id)
+    assert len(checked) >= 8, checked
