@@ -11,6 +11,7 @@ MODULES = [
     "dealweb.stress.balance_sheets",
     "dealweb.stress.obligations",
     "dealweb.stress.scenario",
+    "dealweb.stress.examples",
     "dealweb.stress.system",
     "dealweb.stress.yearly_clearing",
     "dealweb.stress.single_period",

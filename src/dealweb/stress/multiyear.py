@@ -32,14 +32,8 @@ The names of the pieces above are importable from here as well.
 
 Example
 -------
->>> import pandas as pd
->>> companies = pd.DataFrame({"id": ["lab", "cloud"], "name": ["Lab", "Cloud"],
-...                           "role": ["ai_lab", "cloud"]})
->>> deals = pd.DataFrame({"id": ["c1"], "payer_id": ["lab"], "payee_id": ["cloud"],
-...     "kind": ["cloud_commitment"], "amount_usd_low": [30e9], "amount_usd_high": [30e9],
-...     "up_to": [False], "usd_basis": ["stated"], "status": ["announced"],
-...     "announced": [pd.Timestamp("2026-01-01")], "term_start": [pd.NaT], "term_years": [3.0],
-...     "stake_pct": [float("nan")]})
+>>> from dealweb.stress.examples import lab_and_cloud
+>>> deals, companies = lab_and_cloud()  # an AI lab's $30B, 3-year cloud commitment
 >>> result = run_stress(deals, companies, None, Scenario(horizon=3))
 >>> result.cascade[["company_id", "year"]].to_dict("records")
 [{'company_id': 'lab', 'year': 2026}]

@@ -19,15 +19,9 @@ Monte Carlo passes sampled growth instead.
 
 Example
 -------
->>> import pandas as pd
+>>> from dealweb.stress.examples import lab_and_cloud
 >>> from dealweb.stress.scenario import Scenario
->>> companies = pd.DataFrame({"id": ["lab", "cloud"], "name": ["Lab", "Cloud"],
-...                           "role": ["ai_lab", "cloud"]})
->>> deals = pd.DataFrame({"id": ["c1"], "payer_id": ["lab"], "payee_id": ["cloud"],
-...     "kind": ["cloud_commitment"], "amount_usd_low": [30e9], "amount_usd_high": [30e9],
-...     "up_to": [False], "usd_basis": ["stated"], "status": ["announced"],
-...     "announced": [pd.Timestamp("2026-01-01")], "term_start": [pd.NaT], "term_years": [3.0],
-...     "stake_pct": [float("nan")]})
+>>> deals, companies = lab_and_cloud()
 >>> system = prepare(deals, companies, None, Scenario(horizon=3))
 >>> system.companies, system.years
 (['lab', 'cloud'], [2026, 2027, 2028])
