@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -43,6 +43,16 @@ class OutputFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+# Options shared by the commands of several areas, as typed aliases: a command declares
+# `db: DbUrl = None` or `fmt: Format = OutputFormat.table` (typer takes the default from the
+# parameter, the flag and help from the alias).
+
+#: ``--db URL``: on every command that touches the ledger; ``None`` opens the default ledger.
+DbUrl = Annotated[str | None, typer.Option("--db", help=DB_OPTION_HELP, show_default=False)]
+#: ``--format/-f table|csv|json``: on every listing command, printed with :func:`emit`.
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")]
 
 
 class UserError(Exception):

@@ -9,7 +9,7 @@ exit with status 2 and a one-line message.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -29,7 +29,8 @@ from dealweb.circularity.roundtrip import round_tripped
 from dealweb.circularity.timeline import MEASURES
 from dealweb.circularity.timeline import timeline as timeline_frame
 from dealweb.clikit import (
-    DB_OPTION_HELP,
+    DbUrl,
+    Format,
     OutputFormat,
     UserError,
     app,
@@ -58,28 +59,40 @@ class Method(enum.StrEnum):
     non_conservative = "non-conservative"
 
 
-DbOption = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False)
-AsOfOption = typer.Option(
-    None, "--as-of", help="Deals announced on or before this date (YYYY, YYYY-MM, YYYY-MM-DD)."
-)
-AmountsOption = typer.Option(Amounts.mid, "--amounts", help="Which end of each amount range.")
-FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json.")
-AnnualizeOption = typer.Option(
-    False, "--annualize", help="Amounts per year of the contract term instead of whole amounts."
-)
-KindsOption = typer.Option(
-    None, "--kinds",
-    help=f"Comma-separated deal kinds counted as money flows (default: "
-         f"{','.join(sorted(DEFAULT_FLOW_KINDS))}).",
-)
-StatusOption = typer.Option(
-    None, "--status",
-    help="Comma-separated statuses counted (default: all but cancelled).",
-)
-GwOption = typer.Option(
-    None, "--usd-per-gw",
-    help="Re-price gigawatt-only deals: LOW,HIGH dollars per GW (e.g. 20e9,25e9).",
-)
+# Options of every circularity command (``--db`` and ``--format`` come from clikit).
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Deals announced on or before this date (YYYY, YYYY-MM, YYYY-MM-DD)."
+    ),
+]
+AmountBasis = Annotated[Amounts, typer.Option("--amounts", help="Which end of each amount range.")]
+Annualize = Annotated[
+    bool,
+    typer.Option(
+        "--annualize", help="Amounts per year of the contract term instead of whole amounts."
+    ),
+]
+Kinds = Annotated[
+    str | None,
+    typer.Option(
+        "--kinds",
+        help=f"Comma-separated deal kinds counted as money flows (default: "
+        f"{','.join(sorted(DEFAULT_FLOW_KINDS))}).",
+    ),
+]
+Statuses = Annotated[
+    str | None,
+    typer.Option("--status", help="Comma-separated statuses counted (default: all but cancelled)."),
+]
+UsdPerGw = Annotated[
+    str | None,
+    typer.Option(
+        "--usd-per-gw",
+        help="Re-price gigawatt-only deals: LOW,HIGH dollars per GW (e.g. 20e9,25e9).",
+    ),
+]
+OnlyCompany = Annotated[str | None, typer.Option("--company", "-c", help="Only this company.")]
 
 
 def _parse_gw(text: str | None) -> tuple[float, float] | None:
@@ -154,14 +167,14 @@ def loops(
     max_length: int = typer.Option(6, "--max-length", min=2, help="Longest loop (companies)."),
     max_cycles: int = typer.Option(10_000, "--max-cycles", min=1, help="Stop after this many."),
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many loops."),
-    db: str | None = DbOption,
-    as_of: str | None = AsOfOption,
-    amounts: Amounts = AmountsOption,
-    annualize: bool = AnnualizeOption,
-    kinds: str | None = KindsOption,
-    usd_per_gw: str | None = GwOption,
-    status: str | None = StatusOption,
-    fmt: OutputFormat = FormatOption,
+    db: DbUrl = None,
+    as_of: AsOf = None,
+    amounts: AmountBasis = Amounts.mid,
+    annualize: Annualize = False,
+    kinds: Kinds = None,
+    usd_per_gw: UsdPerGw = None,
+    status: Statuses = None,
+    fmt: Format = OutputFormat.table,
 ) -> None:
     """Money loops (A pays B … pays A) with their deals, ranked by circular amount."""
     with user_errors():
@@ -195,15 +208,15 @@ def loops(
 
 @app.command()
 def circularity(
-    company: str | None = typer.Option(None, "--company", "-c", help="Only this company."),
-    db: str | None = DbOption,
-    as_of: str | None = AsOfOption,
-    amounts: Amounts = AmountsOption,
-    annualize: bool = AnnualizeOption,
-    kinds: str | None = KindsOption,
-    usd_per_gw: str | None = GwOption,
-    status: str | None = StatusOption,
-    fmt: OutputFormat = FormatOption,
+    company: OnlyCompany = None,
+    db: DbUrl = None,
+    as_of: AsOf = None,
+    amounts: AmountBasis = Amounts.mid,
+    annualize: Annualize = False,
+    kinds: Kinds = None,
+    usd_per_gw: UsdPerGw = None,
+    status: Statuses = None,
+    fmt: Format = OutputFormat.table,
 ) -> None:
     """Round-tripped revenue per company and the network's Finn cycling index."""
     with user_errors():
@@ -232,15 +245,15 @@ def circularity(
 
 @app.command()
 def concentration(
-    company: str | None = typer.Option(None, "--company", "-c", help="Only this company."),
-    db: str | None = DbOption,
-    as_of: str | None = AsOfOption,
-    amounts: Amounts = AmountsOption,
-    annualize: bool = AnnualizeOption,
-    kinds: str | None = KindsOption,
-    usd_per_gw: str | None = GwOption,
-    status: str | None = StatusOption,
-    fmt: OutputFormat = FormatOption,
+    company: OnlyCompany = None,
+    db: DbUrl = None,
+    as_of: AsOf = None,
+    amounts: AmountBasis = Amounts.mid,
+    annualize: Annualize = False,
+    kinds: Kinds = None,
+    usd_per_gw: UsdPerGw = None,
+    status: Statuses = None,
+    fmt: Format = OutputFormat.table,
 ) -> None:
     """Dependence: top-counterparty shares, Herfindahl indices, commitments / revenue."""
     with user_errors():
@@ -266,14 +279,14 @@ def compress(
     method: Method = typer.Option(Method.conservative, "--method",
                                   help="conservative (existing deals only) or non-conservative."),
     edges: bool = typer.Option(False, "--edges", help="List every edge before/after."),
-    db: str | None = DbOption,
-    as_of: str | None = AsOfOption,
-    amounts: Amounts = AmountsOption,
-    annualize: bool = AnnualizeOption,
-    kinds: str | None = KindsOption,
-    usd_per_gw: str | None = GwOption,
-    status: str | None = StatusOption,
-    fmt: OutputFormat = FormatOption,
+    db: DbUrl = None,
+    as_of: AsOf = None,
+    amounts: AmountBasis = Amounts.mid,
+    annualize: Annualize = False,
+    kinds: Kinds = None,
+    usd_per_gw: UsdPerGw = None,
+    status: Statuses = None,
+    fmt: Format = OutputFormat.table,
 ) -> None:
     """How much of the announced money is circular, intermediated or net new (compression)."""
     with user_errors():
@@ -317,14 +330,14 @@ def timeline(
         None, "--among-role", help="counterparty-share among companies of this role (ai_lab…)."),
     start: str | None = typer.Option(None, "--start", help="First date (default: first deal)."),
     freq: Freq = typer.Option(Freq.year, "--freq", help="year or quarter."),
-    db: str | None = DbOption,
+    db: DbUrl = None,
     as_of: str | None = typer.Option(None, "--as-of", help="Last date (default: today)."),
-    amounts: Amounts = AmountsOption,
-    annualize: bool = AnnualizeOption,
-    kinds: str | None = KindsOption,
-    usd_per_gw: str | None = GwOption,
-    status: str | None = StatusOption,
-    fmt: OutputFormat = FormatOption,
+    amounts: AmountBasis = Amounts.mid,
+    annualize: Annualize = False,
+    kinds: Kinds = None,
+    usd_per_gw: UsdPerGw = None,
+    status: Statuses = None,
+    fmt: Format = OutputFormat.table,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
 ) -> None:
     """How a measure moved over time, e.g. --measure counterparty-share --company Microsoft

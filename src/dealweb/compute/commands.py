@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
 
 from dealweb.clikit import (
-    DB_OPTION_HELP,
+    DbUrl,
     OutputFormat,
     app,
     console,
@@ -28,7 +29,16 @@ compute_app = typer.Typer(
 )
 app.add_typer(compute_app, name="compute")
 
-COST_MODEL_HELP = "Cost-model YAML to use instead of the shipped one (or $DEALWEB_COST_MODEL)."
+# Options of several compute commands (``--db`` comes from clikit).
+CostModelFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--cost-model",
+        help="Cost-model YAML to use instead of the shipped one (or $DEALWEB_COST_MODEL).",
+    ),
+]
+#: ``--format/-f``: as :data:`dealweb.clikit.Format` but without its help line, as shipped.
+PlainFormat = Annotated[OutputFormat, typer.Option("--format", "-f")]
 
 
 def _model_line(model: CostModel) -> str:
@@ -92,8 +102,8 @@ def convert(
     gigawatts: float | None = typer.Option(
         None, "--gigawatts", help="Same as --against, as a number of GW."
     ),
-    cost_model: Path | None = typer.Option(None, "--cost-model", help=COST_MODEL_HELP),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    cost_model: CostModelFile = None,
+    fmt: PlainFormat = OutputFormat.table,
 ) -> None:
     """Convert gigawatts to a dollar range (per component) or dollars to a gigawatt range."""
     with user_errors(), use_cost_model(cost_model) as model:
@@ -174,8 +184,8 @@ def _convert_usd(
 
 @compute_app.command("model")
 def show_model(
-    cost_model: Path | None = typer.Option(None, "--cost-model", help=COST_MODEL_HELP),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    cost_model: CostModelFile = None,
+    fmt: PlainFormat = OutputFormat.table,
 ) -> None:
     """Show the cost model: capex per GW by generation and component, and every source."""
     with user_errors(), use_cost_model(cost_model) as model:
@@ -290,9 +300,9 @@ def gap(
     figures_file: Path | None = typer.Option(
         None, "--figures", help="Read a figures_frame export instead of the ledger's."
     ),
-    db: str | None = typer.Option(None, "--db", help=DB_OPTION_HELP),
-    cost_model: Path | None = typer.Option(None, "--cost-model", help=COST_MODEL_HELP),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    db: DbUrl = None,
+    cost_model: CostModelFile = None,
+    fmt: PlainFormat = OutputFormat.table,
 ) -> None:
     """Annual revenue needed to earn back committed compute vs the AI revenue in the data."""
     with user_errors(), use_cost_model(cost_model) as model:

@@ -17,7 +17,8 @@ import pandas as pd
 import typer
 
 from dealweb.clikit import (
-    DB_OPTION_HELP,
+    DbUrl,
+    Format,
     OutputFormat,
     UserError,
     app,
@@ -138,7 +139,7 @@ def run(
 ) -> dict[str, object]:
     """Load a scenario and the ledger, run the stress test; return the result objects.
 
-    Keys: ``scenario``, ``result`` (:class:`.multiyear.StressResult`) and, when ``runs > 0``,
+    Keys: ``scenario``, ``result`` (:class:`.report.StressResult`) and, when ``runs > 0``,
     ``monte_carlo`` (:class:`.montecarlo.MonteCarloResult`).
     """
     import dealweb
@@ -268,9 +269,7 @@ def _print_tables(out: dict[str, object]) -> None:
 
 @app.command()
 def scenarios(
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="table, csv or json."
-    ),
+    fmt: Format = OutputFormat.table,
 ) -> None:
     """List the shipped stress scenarios."""
     with user_errors():
@@ -292,10 +291,8 @@ def stress(
     level: float = typer.Option(
         0.95, "--level", min=0.5, max=0.999, help="Confidence level of VaR and expected shortfall."
     ),
-    db: str | None = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="table, csv or json."
-    ),
+    db: DbUrl = None,
+    fmt: Format = OutputFormat.table,
     part: Part = typer.Option(
         Part.cascade, "--part", help="Frame printed with --format csv (json prints all)."
     ),
