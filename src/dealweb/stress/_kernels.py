@@ -112,6 +112,22 @@ def as_scenarios(values, n: int, name: str, *, nonnegative: bool = True) -> tupl
     return array, single
 
 
+def _compact_indices(matrix: sp.csr_array) -> sp.csr_array:
+    """``matrix`` with 32-bit index arrays when they fit (the data array is shared, not copied).
+
+    A sparse product streams the data and the column indices once; with 64-bit indices (what
+    scipy keeps for a matrix built from 64-bit coordinates) the indices are a third of that
+    traffic, and at 10M obligations 32-bit ones make each product ~20 % faster (benchmarks/).
+    """
+    limit = np.iinfo(np.int32).max
+    if matrix.indices.dtype == np.int32 or max(matrix.nnz, *matrix.shape) >= limit:
+        return matrix
+    return sp.csr_array(
+        (matrix.data, matrix.indices.astype(np.int32), matrix.indptr.astype(np.int32)),
+        shape=matrix.shape,
+    )
+
+
 class Network:
     """Liabilities in the form the kernels use.
 
@@ -120,7 +136,7 @@ class Network:
     """
 
     def __init__(self, matrix: sp.csr_array):
-        self.matrix = matrix
+        self.matrix = _compact_indices(matrix)
         self.pbar = np.asarray(matrix.sum(axis=1)).ravel()
         self.inverse = np.divide(
             1.0, self.pbar, out=np.zeros_like(self.pbar), where=self.pbar > 0
@@ -196,6 +212,7 @@ class _DefaultSystem:
             self.weights = beta * net.inverse[idx]
             self.matrix_t = block.T  # CSC view of the transposed block
         self.scale = max(float(np.max(np.abs(rhs))), float(np.max(self.cap)), 1e-300)
+        self._scaled = None  # work vector of apply (no fresh n-vector a product)
 
     def restrict(self, p: np.ndarray) -> np.ndarray:
         """The system's vector of the default set's payments in ``p``."""
@@ -211,7 +228,9 @@ class _DefaultSystem:
 
     def apply(self, x: np.ndarray) -> np.ndarray:
         """``A x`` (payments received inside the default set)."""
-        out = self.matrix_t @ (x * self.weights)
+        if self._scaled is None:
+            self._scaled = np.empty_like(self.weights)
+        out = self.matrix_t @ np.multiply(x, self.weights, out=self._scaled)
         if self.full:
             out *= self.mask
         return out
@@ -306,9 +325,13 @@ def _bicgstab(system: _DefaultSystem, rhs: np.ndarray, x0: np.ndarray, rtol: flo
     Two operator products and a handful of vector updates per step: on the default-set
     systems it needs fewer products than restarted GMRES and none of its Gram–Schmidt work,
     about half the time (benchmarks/). Inner products avoid BLAS threads (see :func:`_gmres`).
+    The vector updates are done in place in a few preallocated vectors: at a million companies
+    a fresh temporary is an 8 MB allocation (page faults included) per operation.
     """
     x = x0.astype(np.float64, copy=True)
-    r = rhs - (x - system.apply(x))
+    r = system.apply(x)
+    r -= x
+    r += rhs
     target = rtol * max(_norm(rhs), 1e-300)
     if _norm(r) <= target:
         return x, 0
@@ -316,30 +339,37 @@ def _bicgstab(system: _DefaultSystem, rhs: np.ndarray, x0: np.ndarray, rtol: flo
     rho = alpha = omega = 1.0
     v = np.zeros_like(r)
     direction = np.zeros_like(r)
+    scratch = np.empty_like(r)
     for _ in range(max_iter):
         rho_new = _dot(shadow, r)
         if rho_new == 0.0 or omega == 0.0:
             return x, 1
-        direction = r + (rho_new / rho) * (alpha / omega) * (direction - omega * v)
-        v = direction - system.apply(direction)
+        # direction = r + (rho_new / rho) (alpha / omega) (direction - omega v)
+        direction -= np.multiply(v, omega, out=scratch)
+        direction *= (rho_new / rho) * (alpha / omega)
+        direction += r
+        # v = (I - A) direction
+        v = np.subtract(direction, system.apply(direction), out=v)
         denominator = _dot(shadow, v)
         if denominator == 0.0:
             return x, 1
         alpha = rho_new / denominator
-        s = r - alpha * v
+        x += np.multiply(direction, alpha, out=scratch)
+        s = r
+        s -= np.multiply(v, alpha, out=scratch)  # r is s from here on
         if _norm(s) <= target:
-            x += alpha * direction
             return x, 0
-        t = s - system.apply(s)
+        t = system.apply(s)
+        np.subtract(s, t, out=t)
         tt = _dot(t, t)
         if tt == 0.0:
             return x, 1
         omega = _dot(t, s) / tt
-        x += alpha * direction + omega * s
-        r = s - omega * t
-        rho = rho_new
         if not np.isfinite(omega):
             return x, 1
+        x += np.multiply(s, omega, out=scratch)
+        r -= np.multiply(t, omega, out=scratch)
+        rho = rho_new
         if _norm(r) <= target:
             return x, 0
     return x, 1
