@@ -484,3 +484,86 @@ def test_ceiling_of_another_pair_is_not_taken(extractor) -> None:
             "with OpenAI could expand to $9.4 billion.")  # fmt: skip
     c = deals(extractor, text)[(ms, nb, "cloud_commitment")]
     assert (c.amount_usd_low, c.amount_usd_high) == (7.4e9, 7.4e9)
+
+
+# --- batches 27-28 (README): constructed sentences, invented figures --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer", "holder"),
+    [
+        ("Oracle may acquire up to 50 million Nvidia shares under the agreement.",
+         "Nvidia", "Oracle"),
+        ("OpenAI and AMD signed a multi-gigawatt compute deal, potentially involving up to 90 "
+         "million AMD shares if milestones are met.", "AMD", "OpenAI"),
+        ("Oracle signed a supply agreement with AMD that includes an option to acquire a stake "
+         "in the chipmaker.", "AMD", "Oracle"),
+    ],
+)  # fmt: skip
+def test_warrant_stated_without_the_word(extractor, text: str, issuer: str, holder: str) -> None:
+    i, h = ids(extractor, issuer, holder)
+    got = deals(extractor, text)
+    assert (i, h, "warrant") in got and (h, i, "warrant") not in got
+    assert got[(i, h, "warrant")].amount_usd_high is None
+
+
+def test_plain_stake_purchase_is_not_a_warrant(extractor) -> None:
+    sb, intel = ids(extractor, "SoftBank", "Intel")
+    got = deals(extractor, "SoftBank will acquire a $2 billion stake in Intel.")
+    assert list(got) == [(sb, intel, "equity_investment")]
+
+
+def test_multi_gigawatt_deal_has_no_figure(extractor) -> None:
+    oa, amd = ids(extractor, "OpenAI", "AMD")
+    c = deals(extractor, "OpenAI and AMD signed a multi-gigawatt deal for GPUs.")[
+        (oa, amd, "hardware_purchase")]  # fmt: skip
+    assert c.amount_usd_high is None and c.gigawatts is None
+
+
+def test_commitment_from_a_company_named_twice_makes_it_the_buyer(extractor) -> None:
+    ms, ns = ids(extractor, "Microsoft", "Nscale")
+    text = ("Nscale's $4 billion computing deal with Microsoft is an expansion of an earlier "
+            "agreement, representing a big commitment from Microsoft.")  # fmt: skip
+    got = deals(extractor, text)
+    assert (ms, ns, "cloud_commitment") in got and (ns, ms, "cloud_commitment") not in got
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        "The GPUs will be deployed at a facility with a total capacity of up to 600 megawatt.",
+        "The GPUs go to IREN's 600-megawatt campus.",
+    ],
+)
+def test_site_power_is_not_a_deal_size(extractor, site: str) -> None:
+    got = deals(extractor, f"Microsoft signed a $5 billion contract with IREN. {site}")
+    assert len(got) == 1 and all(c.gigawatts is None for c in got.values())
+
+
+def test_figure_rising_to_is_the_ceiling_not_another_deal(extractor) -> None:
+    goog, ant = ids(extractor, "Alphabet", "Anthropic")
+    text = ("Alphabet has agreed to invest at least $2 billion in Anthropic, with the figure "
+            "rising to as much as $6 billion if milestones are met.")  # fmt: skip
+    got = deals(extractor, text)
+    assert list(got) == [(goog, ant, "equity_investment")]
+    c = got[(goog, ant, "equity_investment")]
+    assert (c.amount_usd_low, c.amount_usd_high) == (2e9, 6e9)
+
+
+def test_backlog_on_the_balance_sheet_is_not_a_deal(extractor) -> None:
+    text = ("Microsoft signed a $5 billion deal with Nebius. Microsoft alone has over $400 billion "
+            "in cloud commitments on its balance sheet.")  # fmt: skip
+    got = deals(extractor, text)
+    assert len(got) == 1 and all(c.amount_usd_high == 5e9 for c in got.values())
+
+
+def test_a_product_named_as_an_example_is_not_distributed(extractor) -> None:
+    text = "Amazon will provide OpenAI access to thousands of Nvidia GPUs for models like ChatGPT."
+    assert all(c.kind != "distribution" for c in deals(extractor, text).values())
+
+
+def test_company_whose_shares_moved_is_the_company_referred_to_next(extractor) -> None:
+    ms, nb = ids(extractor, "Microsoft", "Nebius")
+    text = ("Nebius's shares jumped 20% on Monday. The company signed a $3 billion contract with "
+            "Microsoft.")  # fmt: skip
+    assert deals(extractor, text)[(ms, nb, "cloud_commitment")].amount_usd_high == 3e9

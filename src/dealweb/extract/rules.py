@@ -116,19 +116,35 @@ _UNITS = re.compile(
 )
 _VAGUE_AMOUNT = re.compile(
     r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
-    r"|\bworth billions(?: of dollars)?\b"
+    r"|\bworth billions(?: of dollars)?\b|\bmulti-?gigawatt\b"
 )
 # "potentially expanding to $19.4 billion", "could rise to as much as": the ceiling of a deal
 _CEILING_LEFT = re.compile(
-    r"\b(?:could|can|may|might|potentially|possibly|would|option to|options? to)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:expand\w*|ris(?:e|es|ing)|grow\w*|increas\w*|climb\w*|go)\s+"
-    r"(?:up\s+)?to\s+(?:as much as\s+|about\s+)?$"
+    r"(?:\b(?:could|can|may|might|potentially|possibly|would|option to|options? to)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:expand\w*|ris(?:e|es|ing)|grow\w*|increas\w*|climb\w*|go)"
+    r"|\b(?:the figure|the amount|the total|which|that|it)\s+(?:expanding|rising|growing|"
+    r"increasing|climbing))\s+(?:up\s+)?to\s+(?:as much as\s+|about\s+)?$"
+)
+# "$600 billion in cloud commitments on its balance sheet": a backlog, not one deal
+_BACKLOG_RIGHT = re.compile(
+    r"\W*in\s+(?:[\w-]+\s+){0,2}(?:commitments|contracts|orders|bookings)\b[^.;]{0,30}?"
+    r"\b(?:balance sheet|books|backlog)\b"
+)
+# A warrant stated without the word: "OpenAI may acquire up to 160 million AMD shares",
+# "an option to acquire a stake in the chipmaker", "could eventually hold up to … shares".
+_SHARE_OPTION = re.compile(
+    r"\b(?:options? to (?:acquire|buy|purchase|take)|may (?:acquire|own|hold|end up owning)|"
+    r"could (?:\w+ )?(?:acquire|own|hold|end up owning)|potentially (?:acquir\w+|involving|"
+    r"own\w*|hold\w*)|right to (?:buy|purchase|acquire))\b[^.;]{0,60}?"
+    r"(?:\bmillion (?:[\w.&-]+ )?shares\b|\b(?:stake|ownership|equity|shares) (?:in|of)\b)"
 )
 # "a Texas facility designed for 750 megawatts", "planned to support 2 GW": a site's size
 _SITE_POWER_LEFT = re.compile(
     r"\b(?:designed|planned|built|able|expected|set|sized)\s+(?:for|to support|to host|to reach)"
     r"\s+(?:up to\s+|about\s+|around\s+|roughly\s+)?$|\bsupport(?:s|ing)?\s+(?:up to\s+)?$"
+    r"|\b(?:total|combined|existing|planned)\s+capacity\s+of\s+(?:up to\s+|about\s+)?$"
 )
+_SITE_POWER_RIGHT = re.compile(r"^\W*(?:campus|facility|site|data cent\w+|plant)\b")
 _ORDER_BEFORE = re.compile(r"\b(orders?|contracts?|commitments?|business|bookings?)\b[^;]{0,60}$")
 # Words after which a company name starts a new (sub)clause as its subject.
 _CLAUSE_OPENERS = {
@@ -478,7 +494,11 @@ class RuleExtractor:
                     # not what "the company" in a later sentence refers to.
                     rival = re.match(r"\W*(?:'s|’s)?\s*(?:\w+\s+){0,2}(?:rivals?|competitors?)\b",
                                      sent.doc[e.end : e.end + 5].text.lower())
-                    if e.label_ == "ORG" and not (m.brand or m.non_party or m.possessive or rival):
+                    after = sent.doc[e.end : e.end + 3].text.lower()
+                    stock = m.possessive and re.match(r"\W*(?:'s|’s)\s+(?:stock|shares)\b", after)
+                    if e.label_ == "ORG" and not (
+                        m.brand or m.non_party or (m.possessive and not stock) or rival
+                    ):
                         self._seen.append(m.cid)
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
 
@@ -508,7 +528,7 @@ class RuleExtractor:
             return
         top = ceilings[-1]
         c = target.cand
-        if top.currency != c.currency or not (c.amount_usd_high or 0) < top.usd_high <= 3 * (
+        if top.currency != c.currency or not (c.amount_usd_high or 0) < top.usd_high <= 10 * (
             c.amount_usd_high or 0
         ):
             return
@@ -551,7 +571,8 @@ class RuleExtractor:
         cand = last[0].cand
         low = sent.text.lower()
         powers = [p for p in find_power(sent.text)
-                  if not _SITE_POWER_LEFT.search(low[: p.start][-60:])]  # fmt: skip
+                  if not _SITE_POWER_LEFT.search(low[: p.start][-60:])
+                  and not _SITE_POWER_RIGHT.search(low[p.end : p.end + 20])]  # fmt: skip
         if len(powers) != 1 or find_money(sent.text) or not ids <= {cand.payer, cand.payee}:
             return False
         low = sent.text.lower()
@@ -576,7 +597,8 @@ class RuleExtractor:
         has_power = bool(re.search(r"gigawatt|megawatt|\b[gm]w\b", low))
         products = any(e.label_ == "PRODUCT" for e in sent.ents)
         vague = bool(_UNITS.search(low) or _VAGUE_AMOUNT.search(low))
-        if not (has_money or has_power or products or vague or "warrant" in low):
+        if not (has_money or has_power or products or vague or "warrant" in low
+                or _SHARE_OPTION.search(low)):  # fmt: skip
             return []
         s0 = sent.start_char + offset
         clauses = self._clauses(sent, offset)
@@ -591,7 +613,8 @@ class RuleExtractor:
         dist = self._distribution(sent, s0, status, date)
         out.extend(f for f in dist if all(f.cand.key != o.cand.key for o in out))
         if all(f.cand.kind != "warrant" for f in out):
-            out.extend(self._warrant(sent, s0, status, date))
+            out.extend(self._warrant(sent, s0, status, date) or self._share_option(
+                sent, s0, status, date))  # fmt: skip
         return out
 
     def _clauses(self, sent: Span, offset: int) -> list[_Clause]:
@@ -705,7 +728,8 @@ class RuleExtractor:
         monies = [m for m in find_money(clause.text, date) if self._is_deal_amount(m, low)]
         powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
         powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])
-                  and not _SITE_POWER_LEFT.search(low[: p.start][-60:])]  # fmt: skip
+                  and not _SITE_POWER_LEFT.search(low[: p.start][-60:])
+                  and not _SITE_POWER_RIGHT.search(low[p.end : p.end + 20])]  # fmt: skip
         if not monies and not powers:
             vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
             if vague is None or not re.search(
@@ -990,6 +1014,10 @@ class RuleExtractor:
             return False  # "would hold a stake of about $135 billion": a holding's value
         if _NEW_LEVEL_LEFT.search(left[-90:]) and not m.hedge:
             return False
+        if _CEILING_LEFT.search(left[-70:]):
+            return False  # "the figure rising to as much as $40 billion": read by _ceiling
+        if _BACKLOG_RIGHT.match(clause_low[m.end : m.end + 80]):
+            return False  # "$600 billion in cloud commitments on its balance sheet"
         hit = _NON_DEAL_LEFT.search(left)
         if (
             hit
@@ -1035,7 +1063,9 @@ class RuleExtractor:
             if mine and mine[0].cid != self._last_pair[1]:
                 return mine[0].cid, self._last_pair[1], True
         if family == "spend":
-            for m in parties:
+            # every mention, not only each party's first: "… deal with Meta …, a massive
+            # commitment from Meta"
+            for m in [x for x in clause.mentions if x.label == "ORG" and not x.non_party]:
                 # "an order worth $6.3 billion from Nvidia": the one the order comes from buys.
                 if m.prev == "from" and _ORDER_BEFORE.search(low_clause[: max(0, m.start - base)]):
                     sellers = [p for p in parties if p.cid != m.cid]
@@ -1340,10 +1370,11 @@ class RuleExtractor:
         low = sent.text.lower()
         if not _DISTRIBUTION_CUE.search(low):
             return []
-        products = [e for e in sent.ents if e.label_ == "PRODUCT"]
+        products = [e for e in sent.ents if e.label_ == "PRODUCT"
+                    and sent.doc[e.start - 1].lower_ not in _NOT_LISTED | {"as"}]  # fmt: skip
         orgs = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
         if not products:
-            return []
+            return []  # "models like ChatGPT": an example, not the product distributed
         owner = products[0].ent_id_
         platforms = [
             m for m in _dedupe([o for o in orgs if not o.non_party])
@@ -1364,6 +1395,48 @@ class RuleExtractor:
             end=qe,
         )
         return [_Found(cand, family="distribution")]
+
+    def _share_option(
+        self, sent: Span, s0: int, status: str, date: dt.date | None
+    ) -> list[_Found]:
+        """A warrant stated without the word (README, "Deal kinds"), issuer → holder.
+
+        "OpenAI may acquire up to 160 million AMD shares", "… potentially involving up to 160
+        million AMD shares", "an option to acquire a stake in the chipmaker": the company whose
+        shares they are (named before "shares", after "stake in", or described, "the
+        chipmaker") issues; the other company named before the option holds it. No amount.
+        """
+        low = sent.text.lower()
+        cue = _SHARE_OPTION.search(low)
+        if cue is None:
+            return []
+        base = sent.start_char
+        ms = [m for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+              if not m.non_party or m.brand]  # fmt: skip
+        issuer: str | None = None
+        for m in ms:  # "160 million AMD shares", "stake in AMD"
+            if cue.start() <= m.start - base and (
+                re.match(r"\s*(?:'s|’s)?\s*(?:common\s+)?(?:shares|stock)\b", low[m.end - base:])
+                or re.search(r"\b(?:stake|ownership|equity|shares) (?:in|of) $",
+                             low[cue.start() : m.start - base])
+            ):  # fmt: skip
+                issuer = m.cid
+                break
+        if issuer is None:
+            d = _DESCRIPTOR.match(low, cue.end() + 1)
+            roles = _DESCRIPTOR_ROLES.get(d.group(1)) if d else None
+            before = [m.cid for m in ms if m.end - base <= cue.start()]
+            fits = [c for c in (self._seen + before)
+                    if roles and self.gazetteer.role(c) in roles]  # fmt: skip
+            issuer = fits[-1] if fits else None
+        holders = [m.cid for m in ms if m.end - base <= cue.start() and m.cid != issuer
+                   and not m.brand]  # fmt: skip
+        if issuer is None or not holders:
+            return []
+        quote, qs, qe = _quote(sent.text, s0)
+        cand = Candidate(payer=issuer, payee=holders[0], kind="warrant", status=status,
+                         date=date, quote=quote, start=qs, end=qe)  # fmt: skip
+        return [_Found(cand, family="warrant")]
 
     def _warrant(self, sent: Span, s0: int, status: str, date: dt.date | None) -> list[_Found]:
         low = sent.text.lower()
