@@ -567,3 +567,22 @@ def test_company_whose_shares_moved_is_the_company_referred_to_next(extractor) -
     text = ("Nebius's shares jumped 20% on Monday. The company signed a $3 billion contract with "
             "Microsoft.")  # fmt: skip
     assert deals(extractor, text)[(ms, nb, "cloud_commitment")].amount_usd_high == 3e9
+
+
+def test_base_plus_an_option_for_more_is_one_deal_with_a_ceiling(extractor) -> None:
+    meta, nb = ids(extractor, "Meta", "Nebius")
+    text = ("The agreement with Nebius guarantees Meta $5 billion of dedicated compute capacity "
+            "and includes an option for Meta to purchase up to $4 billion more.")  # fmt: skip
+    got = deals(extractor, text)
+    assert list(got) == [(meta, nb, "cloud_commitment")]
+    c = got[(meta, nb, "cloud_commitment")]
+    assert (c.amount_usd_low, c.amount_usd_high) == (5e9, 9e9)
+
+
+def test_power_the_money_will_fund_is_not_bought(extractor) -> None:
+    nv, cw = ids(extractor, "Nvidia", "CoreWeave")
+    text = ("Nvidia announced a $3 billion investment in CoreWeave. The deal will fund 4 gigawatts "
+            "of new AI compute capacity.")  # fmt: skip
+    got = deals(extractor, text)
+    assert list(got) == [(nv, cw, "equity_investment")]
+    assert got[(nv, cw, "equity_investment")].gigawatts is None

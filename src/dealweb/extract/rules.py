@@ -125,6 +125,12 @@ _CEILING_LEFT = re.compile(
     r"|\b(?:the figure|the amount|the total|which|that|it)\s+(?:expanding|rising|growing|"
     r"increasing|climbing))\s+(?:up\s+)?to\s+(?:as much as\s+|about\s+)?$"
 )
+# "an option for Meta to purchase up to $15 billion more": added to the firm base of the deal
+_OPTION_MORE_LEFT = re.compile(
+    r"\boptions?\b[^.;$€£]{0,50}?\b(?:buy|purchase|spend|add|acquire|expand)\w*\s+"
+    r"(?:up to\s+|as much as\s+)?(?:an?\s+)?(?P<more>additional\s+|further\s+|extra\s+)?$"
+)
+_MORE_RIGHT = re.compile(r"^\s*(?:(?:worth\s+)?(?:of\s+)?[\w\s]{0,20}?\s)?(?:more|additional)\b")
 # "$600 billion in cloud commitments on its balance sheet": a backlog, not one deal
 _BACKLOG_RIGHT = re.compile(
     r"\W*in\s+(?:[\w-]+\s+){0,2}(?:commitments|contracts|orders|bookings)\b[^.;]{0,30}?"
@@ -143,6 +149,8 @@ _SITE_POWER_LEFT = re.compile(
     r"\b(?:designed|planned|built|able|expected|set|sized)\s+(?:for|to support|to host|to reach)"
     r"\s+(?:up to\s+|about\s+|around\s+|roughly\s+)?$|\bsupport(?:s|ing)?\s+(?:up to\s+)?$"
     r"|\b(?:total|combined|existing|planned)\s+capacity\s+of\s+(?:up to\s+|about\s+)?$"
+    # "The deal will fund 5 gigawatts of new capacity": what the money pays for, not bought
+    r"|\b(?:fund|funds|funding|finance|finances|financing|pay for)\s+(?:up to\s+|about\s+)?$"
 )
 _SITE_POWER_RIGHT = re.compile(r"^\W*(?:campus|facility|site|data cent\w+|plant)\b")
 _ORDER_BEFORE = re.compile(r"\b(orders?|contracts?|commitments?|business|bookings?)\b[^;]{0,60}$")
@@ -513,9 +521,11 @@ class RuleExtractor:
         before when this one names no other company.
         """
         low = sent.text.lower()
-        ceilings = [m for m in find_money(sent.text, date)
+        monies = find_money(sent.text, date)
+        ceilings = [m for m in monies
                     if _CEILING_LEFT.search(low[: m.start][-70:]) and m.usd_high]  # fmt: skip
-        if not ceilings:
+        more = [m for m in monies if _option_more(low, m) and m.usd_high]
+        if not ceilings and not more:
             return
         sized = [f for f in recent if f.cand.amount_usd_low is not None
                  and f.cand.amount_usd_low == f.cand.amount_usd_high]  # fmt: skip
@@ -526,13 +536,19 @@ class RuleExtractor:
         target = sized[-1]
         if named - {target.cand.payer, target.cand.payee}:
             return
-        top = ceilings[-1]
         c = target.cand
-        if top.currency != c.currency or not (c.amount_usd_high or 0) < top.usd_high <= 10 * (
+        if ceilings:
+            top = ceilings[-1]
+            high, usd_high = top.high, top.usd_high
+        else:  # "… and an option to purchase up to $15 billion more": base plus option
+            top = more[-1]
+            high = (c.amount_high or 0) + (top.high or 0)
+            usd_high = (c.amount_usd_high or 0) + (top.usd_high or 0)
+        if top.currency != c.currency or not (c.amount_usd_high or 0) < (usd_high or 0) <= 10 * (
             c.amount_usd_high or 0
         ):
             return
-        new = c.with_(amount_high=top.high, amount_usd_high=top.usd_high)
+        new = c.with_(amount_high=high, amount_usd_high=usd_high)
         for f in found + recent:
             if f.cand is c:
                 f.cand = new
@@ -1014,7 +1030,7 @@ class RuleExtractor:
             return False  # "would hold a stake of about $135 billion": a holding's value
         if _NEW_LEVEL_LEFT.search(left[-90:]) and not m.hedge:
             return False
-        if _CEILING_LEFT.search(left[-70:]):
+        if _CEILING_LEFT.search(left[-70:]) or _option_more(clause_low, m):
             return False  # "the figure rising to as much as $40 billion": read by _ceiling
         if _BACKLOG_RIGHT.match(clause_low[m.end : m.end + 80]):
             return False  # "$600 billion in cloud commitments on its balance sheet"
@@ -1533,6 +1549,13 @@ def _worth_parsing(para: str) -> bool:
             low,
         )
     )
+
+
+def _option_more(low: str, m: Money) -> bool:
+    """ "an option to purchase up to $15 billion more", "the option to buy an additional $2
+    billion": an amount added to a deal's firm base, not a deal of its own."""
+    left = _OPTION_MORE_LEFT.search(low[: m.start][-90:])
+    return bool(left and (left.group("more") or _MORE_RIGHT.match(low[m.end : m.end + 30])))
 
 
 def _single_party_amount(sent: Span) -> str | None:
