@@ -228,3 +228,24 @@ def test_cross_holdings_invariants(case):
     richer = cross_holdings.clearing(debts, stakes, e + 1.0)
     assert np.all(richer.debt_payments >= p - 1e-9 * scale)
     assert np.all(richer.equity_values >= v - 1e-9 * scale)
+
+
+def test_cross_holdings_debts_far_below_the_problem_scale_converge_at_once():
+    # Found by hypothesis: debts of 1e-219 and 1e-45 next to debts of 1 and no external assets.
+    # Exact solves used to flip such firms between "defaults" and "pays" by rounding errors, so
+    # the partition check never passed and clearing ran into the 100k-sweep safety limit.
+    debts = np.zeros((7, 7))
+    debts[1, 6] = 1.6301401352136498e-219
+    debts[3, 1], debts[3, 2] = 1.0, 5.9604644775390625e-08
+    debts[4, 5] = 0.005
+    debts[5, [0, 2, 3, 4]] = [2.220446049250313e-16, 1e-08, 0.4, 0.5663253148380455]
+    debts[6, 1], debts[6, 5] = 0.4, 1.401298464324817e-45
+    stakes = np.zeros((7, 7))
+    stakes[3, :3] = [8.635096242051497e-08, 0.6938162980042715, 0.6938162980042715]
+    stakes[4, 5] = 0.6938162980042715
+    stakes[5, 0] = 1.5405816578090623e-07
+    result = cross_holdings.clearing(debts, stakes, np.zeros(7))
+    assert result.iterations < 100
+    assert np.all(result.debt_payments >= 0) and result.residual <= 1e-12
+    # a firm without debt never defaults; the four that owe 1, 0.005, ~0.97 and 0.4 do
+    assert result.defaulted.tolist() == [False, False, False, True, True, True, True]

@@ -119,13 +119,11 @@ def _clear_one(net: Network, theta, e, max_sweeps: int) -> dict:
             p, v = np.minimum(pbar, a), np.maximum(0.0, a - pbar)
             sweeps += 1
         a = _assets(net, theta, e, p, v)
-        default = a < pbar - 64 * EPS * (pbar + np.abs(a))
+        default = _defaulting(a, pbar)
         exact = _solve_partition(net, theta, e, default, identity)
-        if exact is not None:
-            p_x, v_x, a_x = exact
-            if np.array_equal(a_x < pbar - 64 * EPS * (pbar + np.abs(a_x)), default):
-                p, v, a = p_x, v_x, a_x
-                break
+        if exact is not None and _consistent(exact[2], default, pbar, scale):
+            p, v, a = exact
+            break
         if sweeps >= max_sweeps:
             break
         check_every = min(2 * check_every, 64)
@@ -139,8 +137,27 @@ def _clear_one(net: Network, theta, e, max_sweeps: int) -> dict:
             f"cross-holdings clearing did not converge (residual {residual:.3g} after {sweeps} "
             "sweeps)"
         )
-    return {"p": p, "v": v, "a": a, "d": a < pbar - 64 * EPS * (pbar + np.abs(a)),
+    return {"p": p, "v": v, "a": a, "d": _defaulting(a, pbar),
             "residual": residual, "sweeps": sweeps}
+
+
+def _defaulting(a, pbar):
+    """Firms whose assets fall short of their debt beyond rounding; a firm without debt never
+    defaults (its assets can only be a rounding error below zero)."""
+    return (pbar > 0) & (a < pbar - 64 * EPS * (pbar + np.abs(a)))
+
+
+def _consistent(a, default, pbar, scale: float) -> bool:
+    """Whether the asset values ``a`` solved for a default set agree with that set.
+
+    A firm must default exactly when ``a < pbar``. A firm whose assets equal its debt up to
+    rounding at the scale of the whole problem (``|a - pbar| <= 1e-13 * scale``) pays the same
+    to every digit that matters either way, so it may sit on either side: without that slack,
+    debts far below the problem's scale (1e-219 next to debts of 1) flip sides from one exact
+    solve to the next and the check never passes.
+    """
+    mismatch = _defaulting(a, pbar) != default
+    return bool(np.all(np.abs(a[mismatch] - pbar[mismatch]) <= 1e-13 * scale))
 
 
 def _solve_partition(net: Network, theta, e, default, identity):
@@ -162,6 +179,7 @@ def _solve_partition(net: Network, theta, e, default, identity):
         return None
     if not np.all(np.isfinite(a)):
         return None
-    p = np.where(default, np.minimum(a, net.pbar), net.pbar)
+    # clip: an LU solve may leave a defaulter's assets a rounding error below zero
+    p = np.where(default, np.clip(a, 0.0, net.pbar), net.pbar)
     v = np.where(solvent, np.maximum(a - net.pbar, 0.0), 0.0)
     return p, v, a
