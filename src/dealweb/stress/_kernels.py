@@ -40,10 +40,12 @@ DENSE_MAX = 400
 #: Relative slack for the solvency test, in units of machine epsilon: a company whose assets
 #: equal its obligations up to round-off is treated as solvent (as it is in exact arithmetic).
 SOLVENCY_SLACK = 64 * EPS
-#: Batches over networks of at most this many companies advance together
-#: (:func:`fictitious_default_batch`); larger networks are solved scenario by scenario, where
-#: the per-round sparse blocks and GMRES beat full-network sweeps (see benchmarks/).
-BATCH_MAX_N = 1500
+#: Scenarios of a batch advance together (:func:`fictitious_default_batch`) in chunks of at
+#: most this many payments (companies x scenarios), on networks of up to ``BATCH_MAX_N``
+#: companies; larger networks are solved scenario by scenario (:func:`fictitious_default`:
+#: per-round blocks and Krylov solves, measured at 1M companies in benchmarks/).
+BATCH_VALUES = 4_000_000
+BATCH_MAX_N = 200_000
 
 
 def as_liabilities(liabilities, name: str = "liabilities") -> sp.csr_array:
@@ -517,76 +519,105 @@ def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
         rounds += 1
 
 
-def fictitious_default_batch(net: Network, e_cols: np.ndarray, alpha: float, beta: float,
-                             jacobi_ratio: float = 0.6):
-    """The fictitious default algorithm for many scenarios at once (``e_cols`` is ``(n, S)``).
+class _UnionSystem:
+    """The default-set systems of a batch of scenarios on one shared block of the network.
 
-    Every scenario iterates the linear system of its current default set by masked Jacobi sweeps
-    ``p <- where(D, alpha e + beta Pi^T p, pbar)``, all scenarios in one sparse matrix product
-    per sweep. From the previous round's payments the sweeps decrease monotonically to the
-    round's exact solution ``p^(k)``, so a company already short at the current iterate is
-    certainly short at ``p^(k)``; one whose surplus exceeds ``(Pi^T 1)_i`` times the estimated
-    error of the iterate (``change / (1 - contraction)``, a posteriori) is certainly solvent
-    there. A round ends as soon as every company is decided — long before the sweeps reach
-    round-off — and only the last round of each scenario is iterated to round-off (exact).
-    A scenario whose sweeps contract slower than ``jacobi_ratio`` continues on its own with the
-    single-scenario solver (GMRES + refinement).
-
-    Returns ``(p, default_round, rounds)``: ``(n, S)`` arrays and the largest number of rounds.
+    ``U`` is the union of the scenarios' default sets. Every scenario's system
+    ``x = alpha e_D + beta Pi_ND^T pbar_N + beta Pi_DD^T x`` (see :class:`_DefaultSystem`) is
+    iterated on the block ``L[U][:, U]`` with the scenario's solvent members of ``U`` held at
+    full payment: the unknowns are a ``(|U|, S)`` array, one column a scenario, and one sweep of
+    all scenarios is one sparse-times-dense product over the block, whose rows of ``S``
+    contiguous numbers stream far faster than ``S`` separate sparse products. Companies outside
+    ``U`` are solvent in every scenario and pay in full: a constant inflow ``c``.
     """
-    n, count = e_cols.shape
-    pbar = net.pbar[:, None]
+
+    def __init__(self, net: Network, e: np.ndarray, in_default: np.ndarray, alpha: float,
+                 beta: float):
+        self.members = np.flatnonzero(in_default.any(axis=0))
+        block = net.block(self.members)  # a private copy: its entries are scaled in place
+        owed_inside = np.bincount(block.indices, weights=block.data, minlength=self.members.size)
+        inflow = beta * np.maximum(net.owed_to[self.members] - owed_inside, 0.0)
+        block.data *= np.repeat(beta * net.inverse[self.members], np.diff(block.indptr))
+        self.matrix_t = block.T  # CSC view of beta Pi_UU^T
+        self.rhs = alpha * e[:, self.members].T + inflow[:, None]
+        # a solvent member pays in full: its lower bound is its obligations, so one clip both
+        # bounds the defaulted payments to [0, pbar] and holds the solvent ones at pbar
+        full = net.pbar[self.members][:, None]
+        self.upper = np.ascontiguousarray(np.broadcast_to(full, self.rhs.shape))
+        self.lower = np.where(in_default[:, self.members].T, 0.0, full)
+
+    def sweep(self, x: np.ndarray) -> np.ndarray:
+        out = self.matrix_t @ x
+        out += self.rhs
+        return np.clip(out, self.lower, self.upper, out=out)
+
+    def solve(self, x: np.ndarray, scale: float, slow_ratio: float,
+              max_sweeps: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+        """Sweeps from ``x`` (above every scenario's solution) until each scenario's column
+        stops moving at round-off level — its exact solution, as in :func:`_solve_system` — or
+        contracts slower than ``slow_ratio`` after a dozen sweeps. Returns the iterate and which
+        scenarios were too slow (their column is still above their solution: the sweeps from
+        above decrease monotonically)."""
+        count = x.shape[1]
+        previous = np.full(count, np.inf)
+        converged = np.zeros(count, dtype=bool)
+        slow = np.zeros(count, dtype=bool)
+        for k in range(max_sweeps):
+            new = self.sweep(x)
+            x -= new
+            change = np.max(np.abs(x, out=x), axis=0, initial=0.0)
+            x = new
+            converged |= change <= 4 * EPS * scale
+            if k >= 11:
+                slow |= ~converged & (change > slow_ratio * previous)
+            previous = change
+            if np.all(converged | slow):
+                break
+        return x, slow | ~converged
+
+
+def fictitious_default_batch(net: Network, e: np.ndarray, alpha: float, beta: float,
+                             slow_ratio: float = 0.6):
+    """The fictitious default algorithm for a batch of scenarios (``e`` is ``(S, n)``), all
+    advancing together: per round one sparse-times-dense product over the network tests every
+    scenario for new defaults, and the rounds' linear systems are swept on the union of the
+    scenarios' default sets (:class:`_UnionSystem`) to round-off — each round exact, so the
+    default sets and rounds are those of :func:`fictitious_default`. A scenario whose sweeps
+    contract slower than ``slow_ratio`` (severe stress) continues alone with the Krylov solver
+    of :func:`fictitious_default`.
+
+    Returns ``(p, default_round, rounds)``: ``(S, n)`` arrays and the largest number of rounds.
+    """
+    count, n = e.shape
     scale = max(float(np.max(net.pbar, initial=0.0)), 1e-300)
-    inflow_share = net.received(np.ones(n))[:, None]  # (Pi^T 1)_i: sensitivity of i's assets
-    p = np.repeat(pbar, count, axis=1)
-    labels = np.full((n, count), -1, dtype=np.int64)
-    in_default = np.zeros((n, count), dtype=bool)
-    round_of = np.zeros(count, dtype=np.int64)  # index of the system each scenario iterates
-    sweeps = np.zeros(count, dtype=np.int64)
-    previous = np.full(count, np.inf)
+    p = np.tile(net.pbar, (count, 1))
+    labels = np.full((count, n), -1, dtype=np.int64)
+    in_default = np.zeros((count, n), dtype=bool)
+    rounds = np.zeros(count, dtype=np.int64)
     active = np.arange(count)
-    rounds = 0
     while active.size:
-        x, d, ext = p[:, active], in_default[:, active], e_cols[:, active]
-        received = net.received(x)
-        assets = ext + received
-        step = np.where(d, np.minimum(pbar, alpha * ext + beta * received), pbar)
-        change = np.max(np.abs(step - x), axis=0)
-        sweeps[active] += 1
-        rho = np.where(sweeps[active] >= 3, change / previous[active], 1.0)
-        error = np.where(rho < 0.95, 2.0 * change / (1.0 - np.minimum(rho, 0.95)), 1e300)
-        error = np.where(change == 0.0, 0.0, error)
-        converged = change <= 4 * EPS * scale
-        slack = SOLVENCY_SLACK * (pbar + np.abs(assets))
-        short = (assets < pbar - slack) & ~d
-        solvent = assets - inflow_share * error[None, :] >= pbar - slack
-        undecided = ~d & ~short & ~(solvent | converged[None, :])
-        decided = ~undecided.any(axis=0)
-        found = short.any(axis=0)
-        advance = decided & found
-        done = decided & ~found & converged
-        slow = (sweeps[active] >= 12) & (rho > jacobi_ratio) & ~advance & ~done
-        p[:, active] = step
-        previous[active] = change
-        if advance.any():
-            cols = active[advance]
-            newly = short[:, advance]
-            labels[:, cols] = np.where(newly, round_of[cols][None, :], labels[:, cols])
-            in_default[:, cols] |= newly
-            round_of[cols] += 1
-            sweeps[cols] = 0
-            previous[cols] = np.inf
-        for col in active[slow]:
-            p[:, col], labels[:, col], k = fictitious_default(
-                net, e_cols[:, col], alpha, beta,
-                state=(p[:, col].copy(), labels[:, col].copy(), in_default[:, col].copy(),
-                       int(round_of[col])),
+        _, short, _ = clearing_map(net, e[active].T, p[active].T, alpha, beta)
+        new = short.T & ~in_default[active]
+        found = new.any(axis=1)
+        active, new = active[found], new[found]
+        if not active.size:
+            break
+        labels[active] = np.where(new, rounds[active][:, None], labels[active])
+        in_default[active] |= new
+        rounds[active] += 1
+        system = _UnionSystem(net, e[active], in_default[active], alpha, beta)
+        rows = p[active]
+        x, slow = system.solve(np.ascontiguousarray(rows[:, system.members].T), scale,
+                               slow_ratio)
+        rows[:, system.members] = x.T
+        p[active] = rows
+        for s in active[slow]:
+            p[s], labels[s], rounds[s] = fictitious_default(
+                net, e[s], alpha, beta,
+                state=(p[s].copy(), labels[s].copy(), in_default[s].copy(), int(rounds[s])),
             )
-            rounds = max(rounds, k)
-        finished = done | slow
-        rounds = max(rounds, int(round_of[active[done]].max(initial=0)))
-        active = active[~finished]
-    return p, labels, rounds
+        active = active[~slow]
+    return p, labels, int(rounds.max(initial=0))
 
 
 def picard(net: Network, e_cols, alpha: float, beta: float, max_sweeps: int = 100_000):
@@ -635,16 +666,21 @@ def greatest_clearing(liabilities, external_assets, alpha: float, beta: float, m
     net = Network(matrix)
     pbar = net.pbar
     used = "fda" if method == "auto" else method
-    if used == "fda" and not (e.shape[0] > 1 and n <= BATCH_MAX_N):
+    chunk = BATCH_VALUES // n
+    if used == "fda" and (e.shape[0] == 1 or chunk < 2 or n > BATCH_MAX_N):
         p, rounds, short, assets, residual, iterations = _clear_rows(net, e, alpha, beta)
     else:
-        e_cols = np.ascontiguousarray(e.T)
         if used == "fda":
-            p_cols, rounds_cols, iterations = fictitious_default_batch(net, e_cols, alpha, beta)
+            p, rounds, iterations = np.empty_like(e), np.empty(e.shape, dtype=np.int64), 0
+            for start in range(0, e.shape[0], chunk):
+                part = slice(start, start + chunk)
+                p[part], rounds[part], k = fictitious_default_batch(net, e[part], alpha, beta)
+                iterations = max(iterations, k)
+            p_cols, rounds_cols = p.T, rounds.T
         else:
-            p_cols, iterations = picard(net, e_cols, alpha, beta)
+            p_cols, iterations = picard(net, np.ascontiguousarray(e.T), alpha, beta)
             rounds_cols = None
-        mapped, short_cols, assets_cols = clearing_map(net, e_cols, p_cols, alpha, beta)
+        mapped, short_cols, assets_cols = clearing_map(net, e.T, p_cols, alpha, beta)
         residual = float(np.max(np.abs(mapped - p_cols), initial=0.0))
         if rounds_cols is None:
             # picard does not track the rounds of the algorithm
