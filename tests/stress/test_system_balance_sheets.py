@@ -84,3 +84,23 @@ def test_override_of_unknown_company_is_an_error() -> None:
 )
 def test_annualisation(period: str | None, label: str | None, factor: float) -> None:
     assert annualisation_factor(period, label) == factor
+
+
+def test_cash_margin_is_operating_cash_flow_over_revenue_of_the_same_year():
+    companies = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"],
+                              "role": ["chipmaker"] * 3})
+    figures = pd.DataFrame({
+        "company_id": ["a", "a", "b", "b", "c"],
+        "name": ["revenue", "operating_cash_flow", "revenue", "operating_cash_flow", "revenue"],
+        "label": [None] * 5,
+        "value_usd": [63.9e9, 27.5e9, 10e9, 3e9, 5e9],
+        "as_of": ["2025", "2025", "2025", "2024", "2025"],
+        "period": ["FY2025", "FY2025", "FY2025", "FY2024", "FY2025"],
+    })
+    sheets = build_balance_sheets(companies, figures)
+    assert sheets.loc["a", "cash_margin"] == pytest.approx(27.5 / 63.9)
+    assert sheets.loc["a", "cash_margin_source"] == "figure"
+    # a year apart, or no cash flow at all: the documented default, and it says so
+    for cid in ("b", "c"):
+        assert sheets.loc[cid, "cash_margin_source"] == "default"
+        assert "cash_margin" in sheets.loc[cid, "defaults_used"]

@@ -78,6 +78,7 @@ FigureName = Literal[
     "market_value",
     "valuation",
     "capex",
+    "operating_cash_flow",
     "stake",
     "other",
 ]

@@ -8,7 +8,9 @@ A stress test needs, for every company, the money it can use to pay what it owes
 * ``equity_value`` — market capitalisation (listed) or last private valuation: the equity buffer
   that absorbs losses, and what an investor's stake is worth;
 * ``cash_margin`` — the share of external revenue left to pay network obligations and debt after
-  the company's other operating costs (staff, power, capex outside the deal network).
+  the company's other operating costs (staff, power, capex outside the deal network). From the
+  ledger it is ``operating_cash_flow / revenue`` of the same year: cash from operations before
+  capex, which is where a chipmaker's or cloud's purchases in the deal network are paid from.
 
 Each value comes from the ledger's figures (:data:`dealweb.ledger.frames.FIGURE_COLUMNS`) when
 one exists, from a scenario override when the scenario gives one, and otherwise from the
@@ -88,6 +90,8 @@ FIGURE_PREFERENCE: dict[str, tuple[str, ...]] = {
     "debt": ("debt",),
     "equity_value": ("market_value", "valuation"),
 }
+# ``cash_margin`` has no figure of its own: it is ``operating_cash_flow / revenue`` of the same
+# year (:func:`_cash_margin`).
 
 _QUARTER_RE = re.compile(r"(^|[^a-z])(q[1-4])([^a-z0-9]|$)", re.IGNORECASE)
 _HALF_RE = re.compile(r"(^|[^a-z])(h[12])([^a-z0-9]|$)", re.IGNORECASE)
@@ -120,7 +124,7 @@ def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
     period = f["period"] if "period" in f else pd.Series(None, index=f.index)
     f["projected"] = label.fillna("").astype(str).str.contains("project|expect|forecast|guid")
     factors = [annualisation_factor(p, lab) for p, lab in zip(period, label, strict=True)]
-    is_flow = f["name"].isin(["revenue", "ai_revenue_run_rate"]).to_numpy()
+    is_flow = f["name"].isin(["revenue", "ai_revenue_run_rate", "operating_cash_flow"]).to_numpy()
     f["value"] = f["value_usd"].astype(float) * np.where(is_flow, factors, 1.0)
     # reported figures beat projections (guidance, expectations) whatever their dates; among
     # equals the latest wins
@@ -131,6 +135,20 @@ def _latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
     return last[["company_id", "name", "value", "as_of_key"]]
 
 
+def _cash_margin(known: Mapping[str, float], dates: Mapping[str, str]) -> float | None:
+    """Operating cash flow / revenue when the ledger has both for the same year, else None.
+
+    The margin is only meaningful when both come from the same reporting year (they are the two
+    ends of one cash-flow statement); figures a year apart would mix a growth phase into it.
+    It is bounded to ``[0, 1]``: a negative operating cash flow leaves nothing to pay with.
+    """
+    if "operating_cash_flow" not in known or known.get("revenue", 0.0) <= 0:
+        return None
+    if dates["operating_cash_flow"][:4] != dates["revenue"][:4]:
+        return None
+    return float(np.clip(known["operating_cash_flow"] / known["revenue"], 0.0, 1.0))
+
+
 def _figure_value(field: str, known: Mapping[str, float], dates: Mapping[str, str]) -> float | None:
     """The ledger's value for a balance-sheet field, or None.
 
@@ -138,6 +156,8 @@ def _figure_value(field: str, known: Mapping[str, float], dates: Mapping[str, st
     rate that is both *later and larger* than the last annual revenue replaces it: for a
     fast-growing lab the annualised current revenue is the better estimate of a year's revenue.
     """
+    if field == "cash_margin":
+        return _cash_margin(known, dates)
     names = [n for n in FIGURE_PREFERENCE.get(field, ()) if n in known]
     if not names:
         return None
