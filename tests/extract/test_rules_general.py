@@ -586,3 +586,32 @@ def test_power_the_money_will_fund_is_not_bought(extractor) -> None:
     got = deals(extractor, text)
     assert list(got) == [(nv, cw, "equity_investment")]
     assert got[(nv, cw, "equity_investment")].gigawatts is None
+
+
+# --- batch 29 (README): constructed sentences, invented figures -------------------------------
+
+
+def test_deal_worth_an_estimated_amount_has_that_size(extractor) -> None:
+    meta, orcl = ids(extractor, "Meta", "Oracle")
+    text = ("Oracle is in advanced negotiations with Meta over a cloud agreement worth an "
+            "estimated $15 billion.")  # fmt: skip
+    assert deals(extractor, text)[(meta, orcl, "cloud_commitment")].amount_usd_high == 15e9
+    capex = "Meta signed a deal with Oracle. Meta plans an estimated $60 billion in capex."
+    assert all(c.amount_usd_high != 60e9 for c in deals(extractor, capex).values())
+
+
+def test_leading_after_clause_keeps_its_own_counterparty(extractor) -> None:
+    meta, orcl, oa = ids(extractor, "Meta", "Oracle", "OpenAI")
+    text = ("After striking a landmark agreement with OpenAI, Oracle is now in discussions with "
+            "Meta for a multi-year cloud deal worth around $15 billion.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(meta, orcl, "cloud_commitment")].amount_usd_high == 15e9
+    assert all(c.amount_usd_high != 15e9 for k, c in got.items() if k[0] == oa)
+
+
+def test_participation_of_an_investor_in_a_round(extractor) -> None:
+    nv, xai = ids(extractor, "Nvidia", "xAI")
+    text = ("xAI has secured $9 billion in a Series D funding round. The confirmed participation "
+            "of Nvidia speaks volumes.")  # fmt: skip
+    c = deals(extractor, text)[(nv, xai, "equity_investment")]
+    assert c.amount_usd_high is None

@@ -293,8 +293,9 @@ _DESCRIPTOR_ROLES: dict[str, set[str] | None] = {
 # A sentence that lists the investors of a funding round ("led by X with participation from Y",
 # "Nvidia and Cisco joined as strategic investors", "Among the other participants are …").
 _PARTICIPANT_CUE = re.compile(
-    r"\b(participants|participation from|participat\w+ in (?:the|this|its|a|an) (?:[\w-]+ ){0,3}"
-    r"(?:round|funding|financing|raise)|joined as|"
+    r"\b(participants|participation (?:from|of)|"
+    r"participat\w+ in (?:the|this|its|a|an) (?:[\w-]+ ){0,3}(?:round|funding|financing|raise)|"
+    r"joined as|"
     r"join(?:ed|ing|s)? (?:the|this) (?:round|party|financing|raise)|"
     r"also joining|(?:other |key )?(?:investors|backers) (?:include|included|including|such as|"
     r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
@@ -653,6 +654,13 @@ class RuleExtractor:
                 sent.doc[ent.end].lower_
             ):
                 cuts.append(tok.i)
+        # "After striking a landmark agreement with OpenAI, Oracle is now in talks with Meta for a
+        # deal worth $20 billion": a leading "after …," clause tells an earlier event.
+        first = sent[0].lower_ if len(sent) else ""
+        if first in {"after", "following", "having", "since"}:
+            comma = next((t.i for t in sent[1:14] if t.text == ","), None)
+            if comma is not None:
+                cuts.append(comma)
         cuts = sorted(set(cuts))
         cuts.append(sent.end)
         doc = sent.doc
@@ -1019,7 +1027,9 @@ class RuleExtractor:
         if m.usd_max < self.min_usd:
             return False
         left = clause_low[: m.start][-80:]
-        if m.hedge and m.hedge in {"estimated", "an estimated"}:
+        if m.hedge and m.hedge in {"estimated", "an estimated"} and not re.search(
+            r"\b(?:worth|valued at)\s*$", left
+        ):  # "an estimated $40 billion in capex" is not a deal; "worth an estimated $20B" is
             return False
         if _AGGREGATE_LEFT.search(left) and not _DEAL_VALUE_OF.search(left):
             return False
