@@ -175,6 +175,14 @@ def clearing_map(net: Network, e, p, alpha: float, beta: float):
     return np.where(solvent, pbar, alpha * e + beta * received), ~solvent, assets
 
 
+def _short(net: Network, e_cols: np.ndarray, p_cols: np.ndarray) -> np.ndarray:
+    """The test of :func:`clearing_map` alone: who is short of its obligations at ``p``."""
+    assets = net.received(p_cols)
+    assets += e_cols
+    pbar = net.pbar[:, None]
+    return assets < pbar - SOLVENCY_SLACK * (pbar + np.abs(assets))
+
+
 class _DefaultSystem:
     """The linear system of one fictitious-default round: ``x = rhs + A x`` on the default set.
 
@@ -533,18 +541,19 @@ class _UnionSystem:
 
     def __init__(self, net: Network, e: np.ndarray, in_default: np.ndarray, alpha: float,
                  beta: float):
-        self.members = np.flatnonzero(in_default.any(axis=0))
+        """``e`` and ``in_default`` are ``(n, S)``: one column a scenario."""
+        self.members = np.flatnonzero(in_default.any(axis=1))
         block = net.block(self.members)  # a private copy: its entries are scaled in place
         owed_inside = np.bincount(block.indices, weights=block.data, minlength=self.members.size)
         inflow = beta * np.maximum(net.owed_to[self.members] - owed_inside, 0.0)
         block.data *= np.repeat(beta * net.inverse[self.members], np.diff(block.indptr))
         self.matrix_t = block.T  # CSC view of beta Pi_UU^T
-        self.rhs = alpha * e[:, self.members].T + inflow[:, None]
+        self.rhs = alpha * e[self.members] + inflow[:, None]
         # a solvent member pays in full: its lower bound is its obligations, so one clip both
         # bounds the defaulted payments to [0, pbar] and holds the solvent ones at pbar
         full = net.pbar[self.members][:, None]
         self.upper = np.ascontiguousarray(np.broadcast_to(full, self.rhs.shape))
-        self.lower = np.where(in_default[:, self.members].T, 0.0, full)
+        self.lower = np.where(in_default[self.members], 0.0, full)
 
     def sweep(self, x: np.ndarray) -> np.ndarray:
         out = self.matrix_t @ x
@@ -576,45 +585,56 @@ class _UnionSystem:
         return x, slow | ~converged
 
 
-def fictitious_default_batch(net: Network, e: np.ndarray, alpha: float, beta: float,
+def fictitious_default_batch(net: Network, e_cols: np.ndarray, alpha: float, beta: float,
                              slow_ratio: float = 0.6):
-    """The fictitious default algorithm for a batch of scenarios (``e`` is ``(S, n)``), all
-    advancing together: per round one sparse-times-dense product over the network tests every
-    scenario for new defaults, and the rounds' linear systems are swept on the union of the
-    scenarios' default sets (:class:`_UnionSystem`) to round-off — each round exact, so the
-    default sets and rounds are those of :func:`fictitious_default`. A scenario whose sweeps
-    contract slower than ``slow_ratio`` (severe stress) continues alone with the Krylov solver
-    of :func:`fictitious_default`.
+    """The fictitious default algorithm for a batch of scenarios (``e_cols`` is ``(n, S)``, one
+    column a scenario), all advancing together: per round one sparse-times-dense product over
+    the network tests every scenario for new defaults, and the rounds' linear systems are swept
+    on the union of the scenarios' default sets (:class:`_UnionSystem`) to round-off — each
+    round exact, so the default sets and rounds are those of :func:`fictitious_default`. A
+    scenario whose sweeps contract slower than ``slow_ratio`` (severe stress) continues alone
+    with the Krylov solver of :func:`fictitious_default`.
 
-    Returns ``(p, default_round, rounds)``: ``(S, n)`` arrays and the largest number of rounds.
+    Returns ``(p, default_round, rounds)``: ``(n, S)`` arrays and the largest number of rounds.
     """
-    count, n = e.shape
+    n, count = e_cols.shape
     scale = max(float(np.max(net.pbar, initial=0.0)), 1e-300)
-    p = np.tile(net.pbar, (count, 1))
-    labels = np.full((count, n), -1, dtype=np.int64)
-    in_default = np.zeros((count, n), dtype=bool)
+    p = np.repeat(net.pbar[:, None], count, axis=1)
+    labels = np.full((n, count), -1, dtype=np.int64)
+    in_default = np.zeros((n, count), dtype=bool)
     rounds = np.zeros(count, dtype=np.int64)
     active = np.arange(count)
     while active.size:
-        _, short, _ = clearing_map(net, e[active].T, p[active].T, alpha, beta)
-        new = short.T & ~in_default[active]
-        found = new.any(axis=1)
-        active, new = active[found], new[found]
+        if active.size == count:
+            new = _short(net, e_cols, p) & ~in_default
+        else:
+            new = _short(net, e_cols[:, active], p[:, active]) & ~in_default[:, active]
+        found = new.any(axis=0)
+        active, new = active[found], new[:, found]
         if not active.size:
             break
-        labels[active] = np.where(new, rounds[active][:, None], labels[active])
-        in_default[active] |= new
+        if active.size == count:
+            np.copyto(labels, rounds, where=new)
+            in_default |= new
+        else:
+            labels[:, active] = np.where(new, rounds[active], labels[:, active])
+            in_default[:, active] |= new
         rounds[active] += 1
-        system = _UnionSystem(net, e[active], in_default[active], alpha, beta)
-        rows = p[active]
-        x, slow = system.solve(np.ascontiguousarray(rows[:, system.members].T), scale,
-                               slow_ratio)
-        rows[:, system.members] = x.T
-        p[active] = rows
+        every = active.size == count  # plain row gathers then (fancy 2-D indexing is slow)
+        system = _UnionSystem(net, e_cols if every else e_cols[:, active],
+                              in_default if every else in_default[:, active], alpha, beta)
+        rows = p[system.members]
+        x, slow = system.solve(rows if every else np.ascontiguousarray(rows[:, active]),
+                               scale, slow_ratio)
+        if not every:
+            rows[:, active] = x
+            x = rows
+        p[system.members] = x
         for s in active[slow]:
-            p[s], labels[s], rounds[s] = fictitious_default(
-                net, e[s], alpha, beta,
-                state=(p[s].copy(), labels[s].copy(), in_default[s].copy(), int(rounds[s])),
+            p[:, s], labels[:, s], rounds[s] = fictitious_default(
+                net, e_cols[:, s], alpha, beta,
+                state=(p[:, s].copy(), labels[:, s].copy(), in_default[:, s].copy(),
+                       int(rounds[s])),
             )
         active = active[~slow]
     return p, labels, int(rounds.max(initial=0))
@@ -670,17 +690,20 @@ def greatest_clearing(liabilities, external_assets, alpha: float, beta: float, m
     if used == "fda" and (e.shape[0] == 1 or chunk < 2 or n > BATCH_MAX_N):
         p, rounds, short, assets, residual, iterations = _clear_rows(net, e, alpha, beta)
     else:
+        e_cols = np.ascontiguousarray(e.T)
         if used == "fda":
-            p, rounds, iterations = np.empty_like(e), np.empty(e.shape, dtype=np.int64), 0
+            p_cols, iterations = np.empty_like(e_cols), 0
+            rounds_cols = np.empty(e_cols.shape, dtype=np.int64)
             for start in range(0, e.shape[0], chunk):
                 part = slice(start, start + chunk)
-                p[part], rounds[part], k = fictitious_default_batch(net, e[part], alpha, beta)
+                p_cols[:, part], rounds_cols[:, part], k = fictitious_default_batch(
+                    net, np.ascontiguousarray(e_cols[:, part]), alpha, beta
+                )
                 iterations = max(iterations, k)
-            p_cols, rounds_cols = p.T, rounds.T
         else:
-            p_cols, iterations = picard(net, np.ascontiguousarray(e.T), alpha, beta)
+            p_cols, iterations = picard(net, e_cols, alpha, beta)
             rounds_cols = None
-        mapped, short_cols, assets_cols = clearing_map(net, e.T, p_cols, alpha, beta)
+        mapped, short_cols, assets_cols = clearing_map(net, e_cols, p_cols, alpha, beta)
         residual = float(np.max(np.abs(mapped - p_cols), initial=0.0))
         if rounds_cols is None:
             # picard does not track the rounds of the algorithm
