@@ -615,3 +615,65 @@ def test_participation_of_an_investor_in_a_round(extractor) -> None:
             "of Nvidia speaks volumes.")  # fmt: skip
     c = deals(extractor, text)[(nv, xai, "equity_investment")]
     assert c.amount_usd_high is None
+
+
+# --- batch 30 (README): constructed sentences, invented figures -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia agreed to lease 9,000 GPU servers from CoreWeave for a three-year period valued "
+        "at $1.1 billion.",
+        "Nvidia reached a $1.1 billion deal with CoreWeave to lease 9,000 servers equipped with "
+        "Nvidia chips.",
+    ],
+)
+def test_the_lessee_of_servers_pays_the_lessor(extractor, text: str) -> None:
+    nv, cw = ids(extractor, "Nvidia", "CoreWeave")
+    got = deals(extractor, text)
+    assert got[(nv, cw, "cloud_commitment")].amount_usd_high == 1.1e9
+    assert all(k[0] != cw for k in got)
+
+
+def test_a_companys_size_is_not_a_deal(extractor) -> None:
+    sb, xai = ids(extractor, "SoftBank", "xAI")
+    text = ("SoftBank put $1.2 billion into xAI, giving SoftBank an 11% stake in what's now a "
+            "$13 billion company.")  # fmt: skip
+    got = deals(extractor, text)
+    assert list(got) == [(sb, xai, "equity_investment")]
+    assert got[(sb, xai, "equity_investment")].amount_usd_high == 1.2e9
+
+
+def test_joint_capital_from_two_named_investors(extractor) -> None:
+    ant, ms, nv = ids(extractor, "Anthropic", "Microsoft", "Nvidia")
+    text = ("Anthropic announced a $20 billion purchase of Azure compute capacity and secured a "
+            "$12 billion infusion of capital from Microsoft and Nvidia.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(ant, ms, "cloud_commitment")].amount_usd_high == 20e9
+    for investor in (ms, nv):
+        assert got[(investor, ant, "equity_investment")].amount_usd_high is None
+    assert (nv, ms, "equity_investment") not in got
+
+
+def test_investor_named_in_an_apposition(extractor) -> None:
+    nv, cw = ids(extractor, "Nvidia", "CoreWeave")
+    got = deals(extractor, "Nvidia, a supplier and investor in CoreWeave, is now its largest "
+                           "customer.")  # fmt: skip
+    assert (nv, cw, "equity_investment") in got
+
+
+def test_amounts_in_brackets_after_each_investor(extractor) -> None:
+    ant, ms, nv = ids(extractor, "Anthropic", "Microsoft", "Nvidia")
+    text = ("Anthropic's new round is backed by investments from Nvidia (up to $8 billion) and "
+            "Microsoft (up to $4 billion).")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(nv, ant, "equity_investment")].amount_usd_high == 8e9
+    assert got[(ms, ant, "equity_investment")].amount_usd_high == 4e9
+    assert (nv, ms, "equity_investment") not in got
+
+
+def test_giving_a_platform_a_foothold_is_not_distribution(extractor) -> None:
+    text = ("Anthropic signed a $20 billion Azure deal with Microsoft. The deal ties Claude models "
+            "to Nvidia chips and gives Microsoft a deeper foothold in frontier AI.")  # fmt: skip
+    assert all(c.kind != "distribution" for c in deals(extractor, text).values())

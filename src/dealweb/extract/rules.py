@@ -194,7 +194,8 @@ _AGGREGATE_LEFT = re.compile(
 # "a deal valued at $17.4 billion" is the deal's size, "OpenAI, valued at $300 billion" is not.
 _DEAL_VALUED = re.compile(
     r"\b(deals?|contracts?|agreements?|pacts?|investments?|transactions?|partnership|"
-    r"commitments?|purchases?|acquisitions?|capacity|services|orders?|package)"
+    r"commitments?|purchases?|acquisitions?|capacity|services|orders?|package|period|term|"
+    r"leases?)"
     r"\W+(?:[\w'’.-]+\W+){0,6}(?:(?:is|was|potentially|reportedly|currently|now)\s+)*"
     r"(valued|worth|value)\b"
 )
@@ -218,7 +219,7 @@ _NON_DEAL_RIGHT = re.compile(
     r"tranche|of the total|cost|"
     # "TWG Global, the $40 billion investment firm": the size of a firm or fund
     r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
-    r"conglomerate))\b"
+    r"conglomerate)|company(?! (?:deal|contract|agreement|investment)))\b"
 )
 _NON_PARTY_AFTER = {
     "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
@@ -253,7 +254,7 @@ _REPORTED = re.compile(
 )
 _DISTRIBUTION_CUE = re.compile(
     r"\b(access to|available (?:on|in|through|via|to|from)|make\w* .{0,40}available|"
-    r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)|distribut\w*)\b"
+    r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)\b[^.;]{0,40}\baccess|distribut\w*)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
 _FINITE_VERB = re.compile(
@@ -308,6 +309,12 @@ _INVESTOR_OF = re.compile(
     r"\b(?:is|are|was|were|has been|remains?)\s+(?:also\s+)?(?:among\s+)?(?:an?\s+|the\s+)?"
     r"(?:\w+['’]s?\s+)?(?:existing\s+|early\s+|major\s+|key\s+|largest\s+|biggest\s+|"
     r"strategic\s+)?(?:investors?|backers?|shareholders?)\b(?:\s+(?:in|of)\s+)?"
+)
+# "Nvidia, a supplier and investor in Lambda, …": an investor named in an apposition
+_INVESTOR_APPOSITION = re.compile(
+    r",\s+(?:an?\s+|the\s+)?(?:(?:existing|early|major|key|strategic|longtime|long-time|"
+    r"supplier|partner|customer|shareholder)\s+(?:and\s+)?){0,3}(?:investor|backer|shareholder)"
+    r"\s+(?:in|of)\s+"
 )
 _FROM_MANY = re.compile(
     r"[^.;]{0,60}?\bfrom\s+(?:(?:partners|investors|backers)\s+)?(?:including|such as)\b"
@@ -857,6 +864,23 @@ class RuleExtractor:
                 # "$13 billion in a round led by …", "OpenAI's $6.6 billion funding round": the
                 # round's total, not what this investor put in.
                 cand = _without_amount(cand)
+            froms = [m for m in clause.mentions if m.prev == "from" and m.label == "ORG"
+                     and m.start > base + anchor.end]  # fmt: skip
+            pair_after = [
+                (a, b) for a in froms for b in clause.mentions
+                if b.label == "ORG" and b.start > a.end and b.cid != a.cid
+                and clause.text[a.end - base : b.start - base].strip() in {"and", ", and", "&"}
+            ]  # fmt: skip
+            if family == "equity" and pair_after and cand.amount_usd_high is not None:
+                # "… secured a $15 billion infusion of capital from Microsoft and Nvidia": a joint
+                # amount; each investor invests in the company raising it, share unknown.
+                a, b = pair_after[0]
+                investee = next((p.cid for p in parties if p.cid not in (a.cid, b.cid)), None)
+                if investee is not None:
+                    for cid in (a.cid, b.cid):
+                        share = _without_amount(cand).with_(payer=cid, payee=investee)
+                        results.append(_Found(share, single_payer=False, family=family))
+                    continue
             group = _subject_group(parties, clause, None)
             if (
                 family == "equity"
@@ -944,7 +968,7 @@ class RuleExtractor:
     ) -> list[_Found]:
         """ "X is also an investor in Y" / "X is among Y's investors": X→Y without an amount."""
         low = sent.text.lower()
-        hit = _INVESTOR_OF.search(low)
+        hit = _INVESTOR_OF.search(low) or _INVESTOR_APPOSITION.search(low)
         if hit is None:
             return []
         ms = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
@@ -1127,6 +1151,20 @@ class RuleExtractor:
                                      clause.text[m.end - base : anchor.start]))
             )
         ]  # fmt: skip
+        # "investments from NVIDIA (up to $10 billion) and Microsoft (up to $5 billion)": the
+        # amount in brackets right after a company is that company's.
+        bracketed = [
+            m for m in clause.mentions
+            if m.label == "ORG" and not m.non_party and 0 <= anchor_abs - m.end <= 14
+            and re.fullmatch(r"\s*\(\s*(?:up to|as much as|about|nearly|some)?\s*",
+                             clause.text[m.end - base : anchor.start].lower())
+        ]  # fmt: skip
+        if bracketed and family == "equity" and bracketed[-1].prev in {"from", "and", ","}:
+            investor = bracketed[-1]
+            targets = [p for p in parties if p.cid != investor.cid and p.prev != "from"
+                       and not (p.prev == "and" and p.start > investor.start)]  # fmt: skip
+            if targets:
+                return investor.cid, targets[0].cid, True
         if owner:
             subject = owner[-1]
             subject_group = [subject]
@@ -1272,13 +1310,26 @@ class RuleExtractor:
         if len(subject_group) > 2 and all(any(m.cid == o.cid for m in subject_group)
                                           for o in others):  # fmt: skip
             return None  # a consortium: no single counterparty
-        if "from" in by_prep and by_prep["from"].start > anchor_abs:
+        if "from" in by_prep and anchor_abs < by_prep["from"].start < nxt:
+            # (only in this amount's own stretch: "a $30 billion purchase of Azure capacity
+            # and … a $15 billion infusion of capital from Microsoft")
             seller = by_prep["from"]
             before = low[: max(0, seller.start - base)]
             if re.search(r"\b(won|wins|land\w*|secur\w+|receiv\w+|got|gets|obtain\w*)\b", before):
                 return seller.cid, subject.cid, single  # "won a contract from Meta"
             return subject.cid, seller.cid, single
+        lessor = by_prep.get("from")
+        if (
+            lessor is not None and lessor.cid != subject.cid and subject.prev not in governing
+            and re.search(r"\b(?:leas|rent)\w*\b[^.;]{0,80}$", low[: max(0, lessor.start - base)])
+        ):  # fmt: skip
+            return subject.cid, lessor.cid, single  # "agreed to lease 10,000 servers … from Lambda"
         other = by_prep.get("with") or by_prep.get("to") or _nearest_after(others, anchor_abs)
+        if (
+            other.prev == "with" and subject.prev not in governing
+            and re.match(r"\W*to\s+(?:leas|rent)\w*\b", low[max(0, other.end - base) :])
+        ):  # fmt: skip
+            return subject.cid, other.cid, single  # "an agreement with Lambda to lease servers"
         if other.start < anchor_abs:  # "… with Nebius to provide …": the infinitive is ambiguous
             ahead = low[max(0, subject.end - base) : max(0, other.start - base)]
         # A verb after "a contract with OpenAI to supply …" is not OpenAI's: skip it then.
