@@ -39,7 +39,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from dealweb.circularity.loops import strong_components
 from dealweb.circularity.network import FlowNetwork
@@ -88,6 +87,8 @@ def _solve_batch(edges: np.ndarray, src: np.ndarray, dst: np.ndarray, w: np.ndar
     a_eq = incidence(s, d, n)
     used_rows = np.unique(np.concatenate([s, d]))
     a_eq = sp.csr_array(a_eq[used_rows])
+    from scipy.optimize import linprog  # ~0.3 s to import: only when a command compresses
+
     res = linprog(
         c=np.ones(wi.size),
         A_eq=a_eq,
@@ -179,6 +180,8 @@ def non_conservative_lp(matrix: sp.sparray | np.ndarray) -> Compression:
     src, dst = np.nonzero(~np.eye(n, dtype=bool))
     v = net_positions(m)
     scale = max(float(np.abs(v).max(initial=0.0)), 1.0)
+    from scipy.optimize import linprog
+
     res = linprog(c=np.ones(src.size), A_eq=incidence(src, dst, n), b_eq=v / scale,
                   bounds=(0, None), method="highs")
     if res.status != 0:
