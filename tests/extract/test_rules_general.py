@@ -677,3 +677,18 @@ def test_giving_a_platform_a_foothold_is_not_distribution(extractor) -> None:
     text = ("Anthropic signed a $20 billion Azure deal with Microsoft. The deal ties Claude models "
             "to Nvidia chips and gives Microsoft a deeper foothold in frontier AI.")  # fmt: skip
     assert all(c.kind != "distribution" for c in deals(extractor, text).values())
+
+
+# --- batch 31 (README): constructed sentences, invented figures -------------------------------
+
+
+def test_an_infrastructure_buildout_plan_is_not_a_deal(extractor) -> None:
+    text = ("OpenAI and Microsoft signed an agreement that paves the way for a massive $80 billion "
+            "infrastructure buildout known as Project Atlas.")  # fmt: skip
+    assert all(c.amount_usd_high != 80e9 for c in deals(extractor, text).values())
+
+
+def test_models_used_via_a_cloud_platform_are_distributed_there(extractor) -> None:
+    ant, amz = ids(extractor, "Anthropic", "Amazon")
+    text = "Anthropic's Claude models are already used by companies like Pfizer via AWS Bedrock."
+    assert (ant, amz, "distribution") in deals(extractor, text)

@@ -219,7 +219,9 @@ _NON_DEAL_RIGHT = re.compile(
     r"tranche|of the total|cost|"
     # "TWG Global, the $40 billion investment firm": the size of a firm or fund
     r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
-    r"conglomerate)|company(?! (?:deal|contract|agreement|investment)))\b"
+    r"conglomerate)|company(?! (?:deal|contract|agreement|investment))|"
+    # "a massive $100 billion infrastructure buildout known as the Stargate Project": a plan
+    r"(?:[\w-]+ ){0,2}(?:buildout|build-out|project|initiative))\b"
 )
 _NON_PARTY_AFTER = {
     "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
@@ -254,7 +256,8 @@ _REPORTED = re.compile(
 )
 _DISTRIBUTION_CUE = re.compile(
     r"\b(access to|available (?:on|in|through|via|to|from)|make\w* .{0,40}available|"
-    r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)\b[^.;]{0,40}\baccess|distribut\w*)\b"
+    r"offer\w*|host\w*|integrat\w*|giv(?:e|es|ing)\b[^.;]{0,40}\baccess|distribut\w*|"
+    r"(?:used|offered|sold|accessed)\b[^.;]{0,60}\bvia)\b"
 )
 _CLAUSE_BREAK = {";", "while", "whereas", "but", "although", "though"}
 _FINITE_VERB = re.compile(
@@ -1601,7 +1604,7 @@ def _worth_parsing(para: str) -> bool:
         re.search(
             r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|megawatt|\b[gm]w\b|warrant", low
         )
-        or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv)", low)
+        or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv|via)", low)
         or _UNITS.search(low)
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
