@@ -55,6 +55,18 @@ MUST_BE_SOURCED = [
     ("disney", "equity_value"),
     ("lambda", "equity_value"),
     ("cerebras", "revenue"),
+    # operating cash flow / revenue of the same fiscal year (cash-margin pass of 2026-11-25)
+    ("microsoft", "cash_margin"),
+    ("alphabet", "cash_margin"),
+    ("amazon", "cash_margin"),
+    ("meta", "cash_margin"),
+    ("oracle", "cash_margin"),
+    ("nvidia", "cash_margin"),
+    ("broadcom", "cash_margin"),
+    ("amd", "cash_margin"),
+    ("intel", "cash_margin"),
+    ("dell", "cash_margin"),
+    ("disney", "cash_margin"),
 ]
 
 #: Order-of-magnitude bounds (USD) a listed company's balance-sheet field must fall in: wide
@@ -146,3 +158,67 @@ def test_recorded_as_other_when_only_part_of_the_debt_is_known() -> None:
     softbank = next(c for c in _companies() if c.id == "softbank")
     partial = [f for f in softbank.figures if "current" in (f.label or "") and "debt" in f.label]
     assert partial and all(f.name == "other" for f in partial)
+
+
+#: Labels the stress test reads as projections, which never beat a reported figure.
+_PROJECTED = re.compile("project|expect|forecast|guid")
+
+
+def _year(as_of: object) -> str:
+    return str(as_of)[:4]
+
+
+def _with_operating_cash_flow() -> list[Company]:
+    return [c for c in _companies() if any(f.name == "operating_cash_flow" for f in c.figures)]
+
+
+def _margins_of_same_year(company: Company) -> list[tuple[str, float]]:
+    """(year, operating cash flow / revenue) for each operating_cash_flow figure, oldest year first,
+    against the reported revenue of the same fiscal year (the last listed when several are)."""
+    revenue_by_year = {
+        _year(f.as_of): f.value_usd
+        for f in company.figures
+        if f.name == "revenue" and not _PROJECTED.search(f.label or "")
+    }
+    flows = sorted(
+        (f for f in company.figures if f.name == "operating_cash_flow"), key=lambda f: str(f.as_of)
+    )
+    return [
+        (_year(f.as_of), f.value_usd / revenue_by_year[_year(f.as_of)])
+        for f in flows
+        if _year(f.as_of) in revenue_by_year
+    ]
+
+
+def test_every_operating_cash_flow_has_a_revenue_of_the_same_year_and_a_plausible_margin() -> None:
+    companies = _with_operating_cash_flow()
+    assert len(companies) >= 11  # the cash-margin pass of 2026-11-25 (data/NOTES.md)
+    for company in companies:
+        flows = [f for f in company.figures if f.name == "operating_cash_flow"]
+        margins = _margins_of_same_year(company)
+        assert len(margins) == len(flows), (
+            f"{company.id}: an operating_cash_flow figure has no reported revenue of the same "
+            f"as_of year ({sorted(_year(f.as_of) for f in flows)}); the stress test would ignore it"
+        )
+        for year, margin in margins:
+            # a burn beyond half of revenue, or more cash than revenue, is a unit slip (millions
+            # read as dollars, yen as dollars) or a quarter typed as a year
+            assert -0.5 <= margin <= 1.0, f"{company.id} {year}: cash flow / revenue = {margin:.3f}"
+
+
+@pytest.mark.parametrize("company", [c.id for c in _with_operating_cash_flow()])
+def test_cash_margin_is_the_companys_own_operating_cash_flow_margin(
+    sheets: pd.DataFrame, company: str
+) -> None:
+    assert sheets.loc[company, "cash_margin_source"] == "figure", (
+        f"{company}: the latest operating_cash_flow and revenue in data/companies.yaml are not of "
+        f"the same year, so the stress test used the role default"
+    )
+    _, margin = _margins_of_same_year(next(c for c in _companies() if c.id == company))[-1]
+    assert sheets.loc[company, "cash_margin"] == pytest.approx(min(max(margin, 0.0), 1.0))
+
+
+def test_broadcom_cash_margin_matches_its_fiscal_2025_8k(sheets: pd.DataFrame) -> None:
+    # Broadcom 8-K exhibit 99.1 of 2025-12-11 (fiscal year ended 2025-11-02): cash flow from
+    # operations $27,537M on net revenue $63,887M -> 43.1 %, where the chipmaker default is 40 %.
+    assert sheets.loc["broadcom", "cash_margin"] == pytest.approx(27_537 / 63_887, rel=1e-9)
