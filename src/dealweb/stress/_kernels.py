@@ -26,6 +26,13 @@ above, so they also handle the (degenerate) singular case by converging to the g
 solution. Large default sets are solved in the full space with the solvent companies masked
 out (no block extraction).
 
+A batch of scenarios (``(S, n)`` external assets) on a network of up to ``BATCH_MAX_N``
+companies advances all scenarios together (:func:`fictitious_default_batch`): one sparse x
+dense product a round tests every scenario for new defaults, and every scenario's round system
+is swept on the union of the scenarios' default sets, one product a sweep, to round-off — so
+every round is exact and each company is put in default only when it is short at the exact
+round solution, the fictitious default algorithm's rule itself (no error margin is involved).
+
 Method ``"picard"`` is the plain monotone fixed-point iteration from ``pbar`` (the baseline).
 """
 
@@ -40,6 +47,10 @@ DENSE_MAX = 400
 #: Relative slack for the solvency test, in units of machine epsilon: a company whose assets
 #: equal its obligations up to round-off is treated as solvent (as it is in exact arithmetic).
 SOLVENCY_SLACK = 64 * EPS
+#: A default set solved in the full space (over a third of the network) whose companies are at
+#: most this share of the network gets a copy of its own rows of the liabilities (see
+#: :class:`_DefaultSystem`); above it the copy costs more than it saves.
+ROWS_MAX_SHARE = 0.85
 #: Scenarios of a batch advance together (:func:`fictitious_default_batch`) in chunks of at
 #: most this many payments (companies x scenarios), on networks of up to ``BATCH_MAX_N``
 #: companies; larger networks are solved scenario by scenario (:func:`fictitious_default`:
@@ -198,6 +209,7 @@ class _DefaultSystem:
 
     def __init__(self, net: Network, e: np.ndarray, idx: np.ndarray, alpha: float, beta: float):
         self.net, self.idx, self.beta = net, idx, beta
+        self.debtors = None  # the rows of L in the product when only those (see below)
         self.full = idx.size > max(net.n // 3, DENSE_MAX)
         if self.full:
             paying = net.pbar.copy()
@@ -210,6 +222,13 @@ class _DefaultSystem:
             self.rhs[idx] = rhs
             self.weights = beta * net.inverse
             self.matrix_t = net.matrix.T  # free CSC view of L^T
+            if idx.size <= ROWS_MAX_SHARE * net.n:
+                # only the default set's rows of L pay into the product (everyone else's entry
+                # of x is zero): a copy of those rows costs about one full product and saves
+                # the solvent share of every product of the round
+                self.debtors = idx
+                self.matrix_t = net.matrix[idx].T
+                self.weights = self.weights[idx]
         else:
             block = net.block(idx)
             # received from the solvent companies = everything owed minus what the default set
@@ -240,7 +259,11 @@ class _DefaultSystem:
         """``A x`` (payments received inside the default set)."""
         if self._scaled is None:
             self._scaled = np.empty_like(self.weights)
-        out = self.matrix_t @ np.multiply(x, self.weights, out=self._scaled)
+        if self.full and self.debtors is not None:
+            scaled = np.multiply(x[self.debtors], self.weights, out=self._scaled)
+        else:
+            scaled = np.multiply(x, self.weights, out=self._scaled)
+        out = self.matrix_t @ scaled
         if self.full:
             out *= self.mask
         return out
