@@ -322,3 +322,10 @@ def test_yaml_nested_field_and_unknown_key(ledger: Ledger, tmp_path: Path) -> No
     text = "\n".join(info.value.problems)
     assert f"{path}, line 6, field 'sources.0.url': got 'ftp://x'" in text
     assert f"{path}, line 5, field 'colour': got 'red'; expected no such field" in text
+
+
+def test_a_tag_starting_with_a_bracket_round_trips() -> None:
+    # found by hypothesis: a tag "[" was written as a plain cell and read back as broken JSON
+    deal = Deal(id="p", announced="2025", payer="a", kind="loan", tags=["[", "b"],
+                sources=[{"url": "https://example.com/p"}])
+    assert Deal.model_validate(_row_to_deal_data(deal_to_row(deal), "")) == deal

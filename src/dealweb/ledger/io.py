@@ -174,7 +174,9 @@ def _fmt_number(value: float | None) -> str:
 
 
 def _join_list(items: Sequence[str], seps: str) -> str:
-    if any(any(s in item for s in seps) for item in items):
+    # JSON when plain joining could not be split back: an item holding a separator, or a first
+    # item starting with "[" (a cell starting with "[" is read as a JSON list)
+    if any(any(s in item for s in seps) for item in items) or (items and items[0].startswith("[")):
         return json.dumps(list(items), ensure_ascii=False)
     return "; ".join(items)
 
