@@ -154,6 +154,8 @@ def peer_status() -> dict[str, str]:
 
 class Table:
     def __init__(self, title: str, columns: list[str]):
+        # the machine may be shared: the load when each table starts is part of its title
+        title += f" (load average {os.getloadavg()[0]:.1f} at its start)"
         self.title, self.columns, self.rows = title, columns, []
 
     def add(self, *cells) -> None:
@@ -275,7 +277,7 @@ def main(argv: list[str]) -> int:
     eisenberg_noe.clearing_vector(warm, warm_e)
     dense_clearing(warm, warm_e)
     tables = [clearing_table(sizes + headline, "base", repeat),
-              clearing_table(severe, "severe", 1),
+              clearing_table(severe, "severe", repeat),
               batch_table(*batch, repeat=repeat),
               debtrank_table(dr_sizes, 50, repeat)]
     peers = peer_status()
@@ -292,8 +294,10 @@ def main(argv: list[str]) -> int:
         "",
         "Networks: ~10 obligations per company, lognormal amounts, external assets = net position "
         "+ N(5 %, 30 %) buffer (`base`) or that / 50 (`severe`). `fda` = our exact fictitious "
-        "default algorithm (per round: Jacobi sweeps, dense LU, or BiCGSTAB + iterative "
-        "refinement on the default set); `picard` = plain sparse fixed-point "
+        "default algorithm (one scenario: per round Jacobi sweeps, dense LU, or BiCGSTAB + "
+        "iterative refinement on the default set; a batch: every scenario's round swept "
+        "together on the union of the default sets, one sparse x dense product a sweep); "
+        "`picard` = plain sparse fixed-point "
         "iteration (the floor); `dense` = straightforward dense NumPy fictitious default "
         "algorithm. Residual = max |min(pbar, e + Pi^T p) - p| / max pbar. Times: best of "
         f"{repeat} run(s), seconds. Peak MiB: tracemalloc peak of one call (input excluded).",
