@@ -692,3 +692,26 @@ def test_models_used_via_a_cloud_platform_are_distributed_there(extractor) -> No
     ant, amz = ids(extractor, "Anthropic", "Amazon")
     text = "Anthropic's Claude models are already used by companies like Pfizer via AWS Bedrock."
     assert (ant, amz, "distribution") in deals(extractor, text)
+
+
+# --- batch 32 (README): constructed sentences, invented figures -------------------------------
+
+
+def test_a_planned_data_center_is_not_a_deal(extractor) -> None:
+    text = ("Nvidia is negotiating similar financial guarantees for OpenAI's planned $90 billion "
+            "data center.")  # fmt: skip
+    assert all(c.amount_usd_high != 90e9 for c in deals(extractor, text).values())
+    deal = "Oracle signed a $30 billion data center contract with OpenAI."
+    oa, orcl = ids(extractor, "OpenAI", "Oracle")
+    assert deals(extractor, deal)[(oa, orcl, "cloud_commitment")].amount_usd_high == 30e9
+
+
+def test_the_two_firms_are_the_pair_named_just_before(extractor) -> None:
+    ms, ns = ids(extractor, "Microsoft", "Nscale")
+    text = ("This deal builds on Nscale's existing agreements with Microsoft. Earlier, the two "
+            "firms had partnered in a $5 billion contract to deliver 40,000 Nvidia GPUs under a "
+            "joint venture with Dell.")  # fmt: skip
+    got = deals(extractor, text)
+    key = (ms, ns, "cloud_commitment")
+    assert got[key].amount_usd_high == 5e9
+    assert all(c.amount_usd_high != 5e9 for k, c in got.items() if k != key)

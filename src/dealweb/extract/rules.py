@@ -221,7 +221,10 @@ _NON_DEAL_RIGHT = re.compile(
     r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
     r"conglomerate)|company(?! (?:deal|contract|agreement|investment))|"
     # "a massive $100 billion infrastructure buildout known as the Stargate Project": a plan
-    r"(?:[\w-]+ ){0,2}(?:buildout|build-out|project|initiative))\b"
+    r"(?:[\w-]+ ){0,2}(?:buildout|build-out|project|initiative)|"
+    # "OpenAI's planned $500 billion data center": the size of a site, unless a deal follows
+    r"(?:[\w-]+ )?(?:data cent(?:er|re)s?|campus|facility)"
+    r"(?! (?:deal|contract|agreement|lease|partnership|pact|order|commitment)))\b"
 )
 _NON_PARTY_AFTER = {
     "ceo", "cfo", "cto", "chief", "founder", "co-founder", "cofounder", "president", "executive",
@@ -781,6 +784,14 @@ class RuleExtractor:
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
+        two = re.search(r"\bthe two (?:firms|companies|groups|partners)\b", low)
+        if two and len(self._context) == 2:
+            # "This deal builds on Nscale's agreements with Microsoft. Earlier, the two firms had
+            # partnered in a $6.2 billion contract … under a joint venture with Aker": the pair
+            # named just before, not the companies named in passing.
+            at = base + two.start()
+            parties = [_Mention(self._context[0], "ORG", at, at, 0, 0),
+                       _Mention(self._context[1], "ORG", at + 1, at + 1, 0, 0)]  # fmt: skip
         if len(parties) < 2 and (parties or not self._context):
             # "… equipped with millions of Nvidia GPUs": the brand is the seller — unless no
             # party is named and the sentence before named the pair ("The contract … includes
