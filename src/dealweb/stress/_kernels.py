@@ -544,6 +544,7 @@ def fictitious_default(net: Network, e, alpha: float, beta: float, state=None):
         default_round[new] = rounds
         in_default |= new
         idx = np.flatnonzero(in_default)
+        system = None  # the previous round's rows of L go before the next round's are copied
         system = _DefaultSystem(net, e, idx, alpha, beta)
         p, exact = _solve(system, p, exact=False)
         refined = False
