@@ -279,6 +279,7 @@ def main(argv: list[str]) -> int:
     tables = [clearing_table(sizes + headline, "base", repeat),
               clearing_table(severe, "severe", repeat),
               batch_table(*batch, repeat=repeat),
+              *([] if args.quick else [batch_table(10, batch[1], repeat=repeat)]),
               debtrank_table(dr_sizes, 50, repeat)]
     peers = peer_status()
     flag = " --quick" if args.quick else ""
