@@ -203,7 +203,8 @@ class _DefaultSystem:
     vectors of its size. A large one (over a third of the network and over ``DENSE_MAX``) is
     solved in the full space: vectors of all ``n`` companies that are zero outside the default
     set, and ``A`` the full matrix with the solvent rows masked out — no block of nearly every
-    entry is extracted and no vector is gathered or scattered in the solver's inner loop.
+    entry is extracted. Up to ``ROWS_MAX_SHARE`` of the network, the product uses a copy of
+    the default set's own rows of ``L`` (the solvent companies' rows only ever meet zeros).
     ``restrict(p)`` and ``expand(x)`` convert between payments of the whole network and vectors
     of the system.
     """
