@@ -301,3 +301,47 @@ def test_error_messages_are_printed_verbatim(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "line 2, field 'id': got 'Bad Id'" in result.stderr
     assert "[a-z0-9]" in result.stderr
+    assert "\\[" not in result.stderr  # escaped once for rich, not twice (QA 2026-11-25)
+
+
+# ---------------------------------------------------------------- QA pass 2026-11-25
+
+
+def test_db_in_a_missing_directory_is_an_error_except_for_init(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'typo' / 'ledger.sqlite'}"
+    result = run("summary", "--db", url)
+    assert result.exit_code == 2
+    assert "directory" in result.stderr and "does not exist" in result.stderr
+    assert not (tmp_path / "typo").exists()  # nothing created by a read-only command
+    assert run("init", "--db", url, "--data-dir", DATA).exit_code == 0  # init may create it
+
+
+def test_db_that_is_not_a_database_exits_2_without_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("hello, not SQLite\n")
+    result = run("summary", "--db", f"sqlite:///{junk}")
+    assert result.exit_code == 2
+    assert "file is not a database" in result.stderr
+    assert junk.read_text() == "hello, not SQLite\n"
+
+
+def test_cross_field_error_does_not_dump_the_record(db: str) -> None:
+    result = run("edit-deal", "asml-mistral-2025", "--set", "amount_low=9e12", "--db", db)
+    assert result.exit_code == 2
+    assert "amount_low (9e+12) is greater than amount_high" in result.stderr
+    assert "'sources'" not in result.stderr  # the whole record used to be printed
+
+
+def test_placeholder_source_url_is_rejected(db: str) -> None:
+    # README's "--source https://..." is a placeholder; it must not be stored as a source
+    result = run(
+        "edit-deal", "asml-mistral-2025", "--set", "status=completed", "--source", "https://...",
+        "--db", db,
+    )
+    assert result.exit_code == 2 and "http(s) URL" in result.stderr
+
+
+def test_show_formats_a_foreign_currency_amount(db: str) -> None:
+    shown = run("show", "asml-mistral-2025", "--db", db).output
+    line = next(x for x in shown.splitlines() if "amount (stated)" in x)
+    assert "1.3B EUR" in line and "None" not in line

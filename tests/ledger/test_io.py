@@ -60,7 +60,7 @@ def sha(path: Path) -> str:
 @pytest.mark.parametrize(
     ("bad", "field", "value", "expected"),
     [
-        ({"announced": "2025-13-45"}, "announced", "2025-13-45", "not a calendar date"),
+        ({"announced": "2025-13-45"}, "announced", "2025-13-45", "expected a real calendar date"),
         ({"currency": "XYZ", "amount_low": "5"}, "currency", "XYZ", "ECB reference rates"),
         ({"amount_low": "-5"}, "amount_low", "-5", "greater than or equal to 0"),
         ({"payee": "Oracel Corp"}, "payee", "Oracel Corp", "company id, name or alias"),
@@ -118,7 +118,7 @@ def test_yaml_error_points_at_the_field_line(ledger: Ledger, tmp_path: Path) -> 
         import_file(ledger, path)
     assert info.value.problems == [
         f"{path}, line 5, field 'amount_low': got -3; "
-        "expected input should be greater than or equal to 0"
+        "expected greater than or equal to 0"
     ]
 
 
@@ -329,3 +329,44 @@ def test_a_tag_starting_with_a_bracket_round_trips() -> None:
     deal = Deal(id="p", announced="2025", payer="a", kind="loan", tags=["[", "b"],
                 sources=[{"url": "https://example.com/p"}])
     assert Deal.model_validate(_row_to_deal_data(deal_to_row(deal), "")) == deal
+
+
+# ---------------------------------------------------------------- QA pass 2026-11-25
+
+
+def test_yaml_impossible_date_names_file_and_line(ledger: Ledger, tmp_path: Path) -> None:
+    # PyYAML itself turns 2025-02-30 into a date and fails without saying where
+    path = tmp_path / "deals.yaml"
+    path.write_text(
+        "deals:\n"
+        "  - id: x\n"
+        "    announced: 2025-02-30\n"
+        "    payer: openai\n"
+        "    kind: loan\n"
+    )
+    with pytest.raises(ValueError, match=r"deals\.yaml, line 3, '2025-02-30': day is out of range"):
+        import_file(ledger, path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".yaml", ".json"])
+def test_binary_and_empty_files_name_the_file(ledger: Ledger, tmp_path: Path, suffix) -> None:
+    binary = tmp_path / f"junk{suffix}"
+    binary.write_bytes(bytes(range(128, 256)) * 4)
+    with pytest.raises(ValueError, match=rf"junk\{suffix}: not UTF-8 text"):
+        import_file(ledger, binary)
+    empty = tmp_path / f"empty{suffix}"
+    empty.write_text("\n")
+    with pytest.raises(ValueError, match=rf"empty\{suffix}: empty file"):
+        import_file(ledger, empty)
+
+
+def test_missing_field_is_reported_as_missing(ledger: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "deals.json"
+    path.write_text('{"deals": [{"id": "x", "payer": "openai", "kind": "loan"}]}')
+    with pytest.raises(LedgerImportError) as info:
+        import_file(ledger, path)
+    problem = next(p for p in info.value.problems if "'announced'" in p)
+    assert "got nothing (the field is missing); expected a value (this field is required)" in (
+        problem
+    )
+    assert "'payer'" not in problem  # the record is not dumped as the "value"

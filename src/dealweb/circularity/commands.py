@@ -138,9 +138,9 @@ def _options(amounts: Amounts, annualize: bool, kinds: str | None, gw: str | Non
 
 
 def _ledger(db: str | None) -> Any:
-    import dealweb
+    from dealweb.ledger.store import open_ledger
 
-    return dealweb.open(db)
+    return open_ledger(db, create_dirs=False)  # a typo in --db is an error, not a new ledger
 
 
 def _deals(ledger: Any) -> Any:

@@ -245,9 +245,9 @@ def _load_frames(
         deals["term_start"] = pd.to_datetime(deals["term_start"], format="mixed")
         figures = _read_frame(figures_file) if figures_file is not None else None
         return deals, figures
-    import dealweb
+    from dealweb.ledger.store import open_ledger
 
-    ledger = dealweb.open(db)
+    ledger = open_ledger(db, create_dirs=False)
     figures = ledger.figures_frame() if figures_file is None else _read_frame(figures_file)
     return ledger.deals_frame(), figures
 

@@ -49,9 +49,9 @@ def _gazetteer(path: Path | None, db: str | None) -> tuple[Gazetteer, Any]:
         if not path.exists():
             raise UserError(f"{path}: no such gazetteer file")
         return Gazetteer.from_yaml(path), None
-    import dealweb
+    from dealweb.ledger.store import open_ledger
 
-    ledger = dealweb.open(db)
+    ledger = open_ledger(db, create_dirs=False)
     companies = ledger.companies()
     if companies:
         return Gazetteer.from_companies(companies), ledger
@@ -269,9 +269,9 @@ def extract_command(
                     "get their announcement date (not today's)"
                 )
             if ledger is None:
-                import dealweb
+                from dealweb.ledger.store import open_ledger
 
-                ledger = dealweb.open(db)
+                ledger = open_ledger(db, create_dirs=False)
             if not ledger.companies():
                 raise UserError("the ledger has no companies yet; run `dealweb init` first")
             chosen = _review(all_cands, gaz) if review else all_cands

@@ -45,26 +45,30 @@ _JSON_FIELDS = {"sources", "schedule"}
 def _errors() -> Iterator[None]:
     """clikit.user_errors plus readable pydantic errors and missing files.
 
-    Messages are escaped for rich: a pattern like ``[a-z0-9]`` must not be read as markup.
+    Messages are left as text: clikit.fail escapes them for rich once (a pattern like
+    ``[a-z0-9]`` prints as is; escaping here too would print backslashes).
     """
     with user_errors():
         try:
             yield
         except ValidationError as exc:
-            lines = [f"field {f!r}: got {v!r}; {m}" for f, v, m in validation_messages(exc)]
-            raise UserError(escape("; ".join(lines))) from None
+            lines = [
+                f"field {f!r}: got {v!r}; expected {m}" for f, v, m in validation_messages(exc)
+            ]
+            raise UserError("; ".join(lines)) from None
         except FileNotFoundError as exc:
-            raise UserError(escape(str(exc.args[-1] if exc.args else exc))) from None
+            raise UserError(str(exc.args[-1] if exc.args else exc)) from None
         except OSError as exc:
-            raise UserError(escape(str(exc))) from None
+            raise UserError(str(exc)) from None
         except LookupError as exc:
-            raise UserError(escape(str(exc.args[0]) if exc.args else repr(exc))) from None
+            raise UserError(str(exc.args[0]) if exc.args else repr(exc)) from None
         except ValueError as exc:
-            raise UserError(escape(str(exc))) from None
+            raise UserError(str(exc)) from None
 
 
-def _open(db: str | None) -> Ledger:
-    return open_ledger(db)
+def _open(db: str | None, create_dirs: bool = False) -> Ledger:
+    """The ledger at ``--db``; only ``init`` creates a missing directory for it."""
+    return open_ledger(db, create_dirs=create_dirs)
 
 
 # --------------------------------------------------------------------------- init / io
@@ -82,7 +86,7 @@ def init(
     from dealweb.ledger.dataset import load_dataset
 
     with _errors():
-        ledger = _open(db)
+        ledger = _open(db, create_dirs=True)
         report = load_dataset(ledger, data_dir=data_dir, force=force)
     c = report.counts
     if not report.loaded:
@@ -244,7 +248,8 @@ def _show_deal(ledger: Ledger, deal: Deal) -> None:
         ("amount (USD)", format_usd_range(deal.amount_usd_low, deal.amount_usd_high, deal.up_to)),
     ]
     if deal.currency != "USD":
-        rows.append(("amount (stated)", f"{deal.amount_low} – {deal.amount_high} {deal.currency}"))
+        stated = format_usd_range(deal.amount_low, deal.amount_high, deal.up_to)
+        rows.append(("amount (stated)", f"{stated.replace('$', '')} {deal.currency}".strip()))
     if deal.id in frame.index and frame.loc[deal.id, "usd_basis"] == "gw_estimate":
         r = frame.loc[deal.id]
         rows.append(("GW estimate", format_usd_range(r.amount_usd_low, r.amount_usd_high)))
@@ -272,8 +277,8 @@ def _show_deal(ledger: Ledger, deal: Deal) -> None:
 
 
 def _escaped(rows: list[tuple[str, Any]]) -> pd.DataFrame:
-    # rich reads "[...]" in a cell as markup; sourced text (quotes, notes) must print verbatim
-    return pd.DataFrame([(k, escape(str(v))) for k, v in rows], columns=["field", "value"])
+    # as text: clikit.emit escapes each cell for rich (escaping here too would show backslashes)
+    return pd.DataFrame([(k, str(v)) for k, v in rows], columns=["field", "value"])
 
 
 def _show_company(ledger: Ledger, company_id: str) -> None:

@@ -356,14 +356,22 @@ def read_records(
     kind = detect_format(path, fmt)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    if kind == "yaml":
-        return _read_yaml(path, what)
-    if kind == "json":
-        return _read_json(path, what)
-    if kind == "csv":
+    if path.is_dir():
+        raise ValueError(f"{path}: is a directory, expected a {kind.upper()} file")
+    if kind == "parquet":
+        return _read_parquet(path, what)
+    try:
+        if kind == "yaml":
+            return _read_yaml(path, what)
+        if kind == "json":
+            return _read_json(path, what)
         header, rows = _read_csv(path)
-        return _table_records(path, header, rows, what, "line")
-    return _read_parquet(path, what)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+            f"expected a {kind.upper()} file"
+        ) from None
+    return _table_records(path, header, rows, what, "line")
 
 
 def _entity_of_columns(path: Path, columns: Sequence[str], what: str | None) -> str:
@@ -427,6 +435,8 @@ def _table_records(
 
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     text = path.read_text(encoding="utf-8-sig")
+    if not text.strip():
+        raise ValueError(f"{path}: empty file; expected a header row")
     reader = csv.reader(_io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -493,13 +503,18 @@ def _split_document(path: Path, data: object, what: str | None) -> list[tuple[st
 
 def _read_yaml(path: Path, what: str | None) -> list[Record]:
     text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ValueError(f"{path}: empty file; expected 'companies' and/or 'deals' lists")
     try:
-        data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f", line {mark.line + 1}" if mark is not None else ""
         raise ValueError(f"{path}{at}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValueError as exc:
+        # PyYAML builds dates itself: 2025-02-30 fails in its constructor, without a position
+        raise ValueError(f"{path}{_bad_date_line(node)}: {exc} (expected a real date)") from None
     # item nodes, aligned with _split_document's order, for line numbers
     item_nodes: dict[tuple[str, int], yaml.Node] = {}
     if isinstance(node, yaml.MappingNode):
@@ -522,9 +537,29 @@ def _read_yaml(path: Path, what: str | None) -> list[Record]:
     return out
 
 
+def _bad_date_line(root: yaml.Node | None) -> str:
+    """', line N' of the first scalar that looks like a date but is not one ('' if none)."""
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            stack[:0] = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack[:0] = list(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                yaml.SafeLoader.construct_yaml_timestamp(yaml.SafeLoader(""), node)
+            except ValueError:
+                return f", line {node.start_mark.line + 1}, {node.value!r}"
+    return ""
+
+
 def _read_json(path: Path, what: str | None) -> list[Record]:
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ValueError(f"{path}: empty file; expected a JSON list or {{companies, deals}} object")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
     return [

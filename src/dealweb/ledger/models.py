@@ -106,7 +106,7 @@ def parse_partial_date(value: object) -> tuple[dt.date, DatePrecision]:
             return dt.date(int(year), int(month), 1), "month"
         return dt.date(int(year), 1, 1), "year"
     except ValueError as exc:
-        raise ValueError(f"not a calendar date: {text!r} ({exc})") from None
+        raise ValueError(f"expected a real calendar date, got {text!r} ({exc})") from None
 
 
 def format_partial_date(date: dt.date, precision: DatePrecision) -> str:
@@ -133,7 +133,8 @@ class Source(_Model):
     @field_validator("url")
     @classmethod
     def _http_url(cls, v: str) -> str:
-        if not re.match(r"^https?://[^\s/]+\.[^\s]+$", v):
+        # host of dot-separated, non-empty labels ("https://..." is a placeholder, not a URL)
+        if not re.match(r"^https?://[^\s/.]+(?:\.[^\s/.]+)+(?:[/?#]\S*)?$", v):
             raise ValueError(f"expected an http(s) URL, got {v!r}")
         return v
 

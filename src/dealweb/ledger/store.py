@@ -127,12 +127,26 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def open_ledger(url: str | os.PathLike[str] | None = None) -> Ledger:
-    """Open the ledger at ``url`` (see :func:`resolve_url`), creating/migrating the schema."""
+def open_ledger(url: str | os.PathLike[str] | None = None, create_dirs: bool = True) -> Ledger:
+    """Open the ledger at ``url`` (see :func:`resolve_url`), creating/migrating the schema.
+
+    ``create_dirs=False`` refuses a SQLite path whose directory does not exist (except the
+    per-user default) instead of creating it: the command line uses it so that a typo in
+    ``--db`` is reported, not turned into new directories and an empty ledger.
+    """
     text = resolve_url(url)
     parsed = make_url(text)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        default = (url is None or not str(url).strip()) and not os.environ.get("DEALWEB_DB")
+        if create_dirs or default:
+            folder.mkdir(parents=True, exist_ok=True)  # the per-user data directory
+        elif not folder.is_dir():
+            # a typo in --db must not leave new directories (and an empty ledger) behind
+            raise ValueError(
+                f"cannot open database {text}: the directory {folder} does not exist "
+                "(create it first, or check the path)"
+            )
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         # one shared connection, or every session would see its own empty in-memory database
@@ -146,7 +160,7 @@ def open_ledger(url: str | os.PathLike[str] | None = None) -> Ledger:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     try:
         migrate(engine)
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DatabaseError as exc:  # server down, not a database file, no permission …
         engine.dispose()
         raise ValueError(f"cannot open database {parsed.render_as_string()}: {exc.orig}") from None
     except BaseException:

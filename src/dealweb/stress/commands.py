@@ -142,7 +142,7 @@ def run(
     Keys: ``scenario``, ``result`` (:class:`.report.StressResult`) and, when ``runs > 0``,
     ``monte_carlo`` (:class:`.montecarlo.MonteCarloResult`).
     """
-    import dealweb
+    from dealweb.ledger.store import open_ledger
     from dealweb.stress.montecarlo import monte_carlo
     from dealweb.stress.multiyear import run_stress
 
@@ -151,7 +151,7 @@ def run(
         scenario = scenario.model_validate(
             {**scenario.model_dump(), "model": model, "parameters": {}}
         )
-    ledger = dealweb.open(db)
+    ledger = open_ledger(db, create_dirs=False)
     companies = ledger.companies_frame()
     if companies.empty:
         raise UserError("the ledger has no companies; load the dataset with `dealweb init`")
