@@ -332,15 +332,6 @@ def test_cross_field_error_does_not_dump_the_record(db: str) -> None:
     assert "'sources'" not in result.stderr  # the whole record used to be printed
 
 
-def test_placeholder_source_url_is_rejected(db: str) -> None:
-    # README's "--source https://..." is a placeholder; it must not be stored as a source
-    result = run(
-        "edit-deal", "asml-mistral-2025", "--set", "status=completed", "--source", "https://...",
-        "--db", db,
-    )
-    assert result.exit_code == 2 and "http(s) URL" in result.stderr
-
-
 def test_show_formats_a_foreign_currency_amount(db: str) -> None:
     shown = run("show", "asml-mistral-2025", "--db", db).output
     line = next(x for x in shown.splitlines() if "amount (stated)" in x)

@@ -133,8 +133,7 @@ class Source(_Model):
     @field_validator("url")
     @classmethod
     def _http_url(cls, v: str) -> str:
-        # host of dot-separated, non-empty labels ("https://..." is a placeholder, not a URL)
-        if not re.match(r"^https?://[^\s/.]+(?:\.[^\s/.]+)+(?:[/?#]\S*)?$", v):
+        if not re.match(r"^https?://[^\s/]+\.[^\s]+$", v):
             raise ValueError(f"expected an http(s) URL, got {v!r}")
         return v
 
