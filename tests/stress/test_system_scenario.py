@@ -151,3 +151,43 @@ def test_failure_outside_the_horizon_is_rejected() -> None:
         r"2026-2030",
     ):
         parse_scenario("horizon: 5\nshocks: {fail: [{company: openai, year: 2040}]}")
+
+
+# ---------------------------------------------------------------- QA pass 2026-11-25
+
+
+def test_empty_scenario_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"empty.yaml: empty scenario"):
+        load_scenario(write(tmp_path, "\n# nothing yet\n", "empty.yaml"))
+
+
+def test_revenue_shock_years_must_be_in_order_and_inside_the_horizon() -> None:
+    with pytest.raises(ScenarioError, match="until_year 2020 is before from_year 2028"):
+        parse_scenario(
+            "shocks: {revenue: [{target: all, change: -0.1, from_year: 2028, until_year: 2020}]}"
+        )
+    with pytest.raises(ScenarioError, match=r"outside the horizon 2026-2030: it would have no"):
+        parse_scenario("shocks: {revenue: [{target: all, change: -0.1, from_year: 2035}]}")
+    with pytest.raises(ScenarioError, match=r"compute_price.from_year 2031 is after the horizon"):
+        parse_scenario("shocks: {compute_price: {change: -0.5, from_year: 2031}}")
+
+
+def test_unknown_company_in_a_file_names_its_line_and_suggests_a_role(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "name: t\nshocks:\n  revenue:\n    - target: ai-lab\n      change: -0.5\n"
+        "  fail:\n    - company: Theranos\n",
+    )
+    with pytest.raises(ScenarioError) as err:
+        resolve_companies(load_scenario(path), COMPANIES, source=str(path))
+    first, second = str(err.value).splitlines()
+    assert first.startswith(f"{path}, line 4, shocks.revenue[0].target: unknown company 'ai-lab'")
+    assert "did you mean ai_lab?" in first
+    assert second.startswith(f"{path}, line 7, shocks.fail[0].company: unknown company")
+
+
+def test_child_with_its_own_name_does_not_pass_off_the_parent_description(tmp_path) -> None:
+    child = write(tmp_path, "extends: baseline\nname: mine\nshocks: {fail: [{company: x}]}\n")
+    s = load_scenario(child)
+    assert s.description.startswith("baseline with changes: ")
+    assert load_scenario("ai-revenue-shortfall").description.startswith("AI labs'")

@@ -29,7 +29,8 @@ Example
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -76,6 +77,16 @@ class RevenueShock(_Model):
     change: Change
     from_year: Year | None = None
     until_year: Year | None = None
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> RevenueShock:
+        if self.from_year is not None and self.until_year is not None:
+            if self.until_year < self.from_year:
+                raise ValueError(
+                    f"until_year {self.until_year} is before from_year {self.from_year}: "
+                    "the shock would never apply"
+                )
+        return self
 
 
 class EquityShock(_Model):
@@ -174,6 +185,22 @@ class Scenario(_Model):
                 raise ValueError(
                     f"shocks.fail[{i}].year {f.year} is outside the horizon {self.start_year}-{end}"
                 )
+        # A shock that starts after the last year, or ends before the first, changes nothing:
+        # almost surely a typo in a year, so say so rather than print an unshocked result.
+        for i, r in enumerate(self.shocks.revenue):
+            if (r.from_year is not None and r.from_year > end) or (
+                r.until_year is not None and r.until_year < self.start_year
+            ):
+                raise ValueError(
+                    f"shocks.revenue[{i}] ({r.from_year or '…'}-{r.until_year or '…'}) lies "
+                    f"outside the horizon {self.start_year}-{end}: it would have no effect"
+                )
+        cp = self.shocks.compute_price
+        if cp is not None and cp.from_year is not None and cp.from_year > end:
+            raise ValueError(
+                f"shocks.compute_price.from_year {cp.from_year} is after the horizon "
+                f"{self.start_year}-{end}: it would have no effect"
+            )
         return self
 
     def model_parameters(self) -> dict[str, float]:
@@ -302,7 +329,11 @@ def parse_scenario(
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{source}: not valid YAML: {exc}") from None
     if data is None:
-        data = {}
+        # an empty file is more likely a save gone wrong than a wish for the default scenario
+        raise ScenarioError(
+            f"{source}: empty scenario; expected keys such as name, horizon, shocks "
+            "(or 'extends: baseline')"
+        )
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario is a mapping of keys, got {type(data).__name__}")
     if "extends" in data:
@@ -323,6 +354,9 @@ def parse_scenario(
         base = parse_scenario(
             path.read_text(encoding="utf-8"), str(path), _seen=(*_seen, str(path.resolve()))
         )
+        if "name" in data and "description" not in data and base.description:
+            # the parent's description would describe a different scenario under the new name
+            data["description"] = f"{parent} with changes: {base.description}"
         data = _deep_merge(base.model_dump(exclude_unset=True), data)
     try:
         return Scenario.model_validate(data)
@@ -393,6 +427,38 @@ def company_lookup(companies: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
+def _reference_lines(source: str) -> Callable[[str], int | None]:
+    """Key path ('shocks.fail[0].company') -> its line in the scenario file ``source``.
+
+    None when ``source`` is not a readable file or the key is not written in it (inherited
+    through ``extends:``): no line is better than the line of a parent key.
+    """
+    try:
+        root = yaml.compose(find_scenario(source).read_text(encoding="utf-8"))
+    except (OSError, ScenarioError, yaml.YAMLError):
+        return lambda _path: None
+
+    def line(path: str) -> int | None:
+        node = root
+        lineno = None
+        for part in re.findall(r"[^.\[\]]+", path):
+            if isinstance(node, yaml.MappingNode):
+                hit = next(((k, v) for k, v in node.value if k.value == part), None)
+                if hit is None:
+                    return None
+                lineno, node = hit[0].start_mark.line + 1, hit[1]
+            elif isinstance(node, yaml.SequenceNode) and part.isdigit():
+                if int(part) >= len(node.value):
+                    return None
+                node = node.value[int(part)]
+                lineno = node.start_mark.line + 1
+            else:
+                return None
+        return lineno
+
+    return line
+
+
 def resolve_companies(
     scenario: Scenario, companies: pd.DataFrame, source: str = "scenario"
 ) -> Scenario:
@@ -401,6 +467,7 @@ def resolve_companies(
     Targets may also be a role (``ai_lab`` ...) or ``all`` where that makes sense.
     """
     lookup = company_lookup(companies)
+    where = _reference_lines(source)
     errors = []
     mapping: dict[str, str] = {}
     for path, value, role_ok in scenario.company_references():
@@ -410,10 +477,13 @@ def resolve_companies(
         if key in lookup:
             mapping[value] = lookup[key]
             continue
-        close = difflib.get_close_matches(key, list(lookup), n=1)
-        hint = f" (did you mean {lookup[close[0]]}?)" if close else ""
+        roles = sorted(ROLES | {"all"}) if role_ok else []
+        close = difflib.get_close_matches(key, list(lookup) + roles, n=1)
+        hint = f" (did you mean {lookup.get(close[0], close[0])}?)" if close else ""
         what = "a company id/name in the ledger" + (", a role or 'all'" if role_ok else "")
-        errors.append(f"{source}, {path}: unknown company {value!r}{hint}; expected {what}")
+        line = where(path)
+        at = f"{source}, line {line}" if line else source
+        errors.append(f"{at}, {path}: unknown company {value!r}{hint}; expected {what}")
     if errors:
         raise ScenarioError("\n".join(errors))
 
