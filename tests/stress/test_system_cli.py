@@ -148,3 +148,10 @@ def test_unknown_scenario_name_and_missing_argument() -> None:
     assert result.exit_code == 2 and "no scenario named 'no-such-scenario'" in result.output
     result = invoke("stress")
     assert result.exit_code == 2 and "give a scenario" in result.output
+
+
+def test_rounding_noise_in_a_loss_prints_as_zero_dollars() -> None:
+    # Monte Carlo averages gave OpenAI an expected loss of -1.5e-07 USD, printed "$-0" (QA)
+    from dealweb.stress.commands import _usd
+
+    assert (_usd(-1.495e-07), _usd(0.3), _usd(-2.5e9)) == ("$0", "$0", "$-2.5B")

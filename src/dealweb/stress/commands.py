@@ -118,13 +118,18 @@ def _show(frame: pd.DataFrame, title: str, percent: tuple[str, ...] = ()) -> Non
         for c in frame.columns
         if c in _USD_COLUMNS or (c.startswith(("es", "var")) and c.endswith("_usd"))
     ]
-    formatters = {_HEADERS.get(c, c): format_usd for c in money}
+    formatters = {_HEADERS.get(c, c): _usd for c in money}
     formatters.update({_HEADERS.get(c, c): _pct for c in percent if c in frame.columns})
     emit(frame.rename(columns=_HEADERS), "table", title=title, formatters=formatters)
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
+
+
+def _usd(x: float) -> str:
+    """format_usd, with rounding noise of a dollar or less shown as $0 (not "$-0")."""
+    return format_usd(0.0 if isinstance(x, float) and abs(x) < 0.5 else x)
 
 
 def run(
@@ -256,7 +261,7 @@ def _print_tables(out: dict[str, object]) -> None:
         )
         system = mc.system_losses.copy()
         fmt = [
-            format_usd(v) if "loss" in s else (_pct(v) if s.startswith("P(") else f"{v:.2f}")
+            _usd(v) if "loss" in s else (_pct(v) if s.startswith("P(") else f"{v:.2f}")
             for s, v in zip(system["statistic"], system["value"], strict=True)
         ]
         system["value"] = fmt
