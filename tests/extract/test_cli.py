@@ -118,6 +118,8 @@ def test_huge_file_is_capped_with_a_note(tmp_path: Path, db: str) -> None:
     r = run(p, "--db", db, "--format", "json")
     assert r.exit_code == 0
     assert "only the first" in r.stderr
+    # the file's real size, not the 4,000,017 bytes read before the cut (QA 2026-11-25)
+    assert f"{p.stat().st_size:,} bytes" in r.stderr
     assert json.loads(r.stdout) == []
 
 
@@ -195,3 +197,27 @@ def test_review_reasks_a_bad_value(article: Path, empty_db: str) -> None:
     assert r.exit_code == 0, r.output
     assert "unknown company" in r.stderr
     assert [d.payer for d in dealweb.open(empty_db).deals()] == ["microsoft"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2025-13-01"], "--date: expected a date as YYYY-MM-DD, got '2025-13-01'"),
+        (["--date", "yesterday"], "--date: expected a date as YYYY-MM-DD, got 'yesterday'"),
+    ],
+)
+def test_bad_date_option_says_which_option(article: Path, db: str, args, message) -> None:
+    r = run(article, *args, "--db", db)
+    assert r.exit_code == 2 and message in r.stderr
+
+
+def test_unreadable_gazetteer_names_the_file(article: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "gaz.yaml"
+    binary.write_bytes(bytes(range(128, 256)))
+    r = run(article, "--gazetteer", binary)
+    assert r.exit_code == 2 and f"{binary}: not UTF-8 text" in r.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("companies: [unclosed\n")
+    r = run(article, "--gazetteer", broken)
+    assert r.exit_code == 2 and f"{broken}, line 2: not valid YAML" in r.stderr
+    assert "Traceback" not in r.output

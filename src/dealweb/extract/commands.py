@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+import yaml
 from rich.table import Table
 
 from dealweb.clikit import (
@@ -34,7 +35,7 @@ from dealweb.clikit import (
 )
 from dealweb.extract.base import Candidate, get_extractor
 from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
-from dealweb.extract.textio import MAX_CHARS, ArticleError, read_article
+from dealweb.extract.textio import MAX_BYTES, MAX_CHARS, ArticleError, read_article
 
 _KINDS = (
     "equity_investment cloud_commitment hardware_purchase compute_capacity warrant loan "
@@ -48,7 +49,15 @@ def _gazetteer(path: Path | None, db: str | None) -> tuple[Gazetteer, Any]:
     if path is not None:
         if not path.exists():
             raise UserError(f"{path}: no such gazetteer file")
-        return Gazetteer.from_yaml(path), None
+        try:
+            return Gazetteer.from_yaml(path), None
+        except UnicodeDecodeError:
+            raise UserError(f"{path}: not UTF-8 text; expected a companies YAML file") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f", line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or exc
+            raise UserError(f"{path}{at}: not valid YAML ({problem})") from None
     from dealweb.ledger.store import open_ledger
 
     ledger = open_ledger(db, create_dirs=False)
@@ -60,6 +69,32 @@ def _gazetteer(path: Path | None, db: str | None) -> tuple[Gazetteer, Any]:
         raise UserError("the ledger has no companies; run `dealweb init` or pass --gazetteer")
     err_console.print("note: the ledger has no companies yet; using the shipped company list")
     return shipped, ledger
+
+
+def _parse_date_option(text: str | None) -> dt.date | None:
+    """``--date YYYY-MM-DD`` as a date; a clear error for anything else."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        detail = "" if "isoformat" in str(exc) else f" ({exc})"
+        raise UserError(f"--date: expected a date as YYYY-MM-DD, got {text!r}{detail}") from None
+
+
+def _truncation_note(name: str, article: Any) -> str:
+    """Say how much of ``name`` was read; the size is the file's (only part of it was read)."""
+    path = Path(name)
+    if name != "-" and path.is_file():
+        size = f"{path.stat().st_size:,} bytes"
+    else:  # standard input is read up to MAX_BYTES: beyond that its length is unknown
+        more = "more than " if article.original_chars > MAX_BYTES else ""
+        size = f"{more}{article.original_chars:,} characters"
+    shown = "standard input" if name == "-" else name
+    return (
+        f"note: {shown} is {size}; only the first {len(article.text):,} characters were read "
+        "(--max-chars)"
+    )
 
 
 def _records(cands: list[Candidate], gaz: Gazetteer, name: str) -> list[dict[str, Any]]:
@@ -227,7 +262,7 @@ def extract_command(
             Source(url=source_url)
         if max_chars < 1000:
             raise UserError(f"--max-chars must be at least 1000, got {max_chars}")
-        default_date = dt.date.fromisoformat(date) if date else None
+        default_date = _parse_date_option(date)
         gaz, ledger = _gazetteer(gazetteer, db)
         ex = get_extractor(extractor, gaz)
 
@@ -242,11 +277,7 @@ def extract_command(
                 failures += 1
                 continue
             if article.truncated:
-                err_console.print(
-                    f"note: {name} is {article.original_chars:,} characters; only the first "
-                    f"{len(article.text):,} were read (--max-chars)",
-                    highlight=False,
-                )
+                err_console.print(_truncation_note(name, article), highlight=False)
             cands = ex.extract(article.text, article.date or default_date)
             all_cands.extend(cands)
             if fmt is OutputFormat.table:
