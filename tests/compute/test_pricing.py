@@ -180,3 +180,10 @@ def test_bad_input_is_a_clear_error():
         price_gigawatts(float("nan"))
     with pytest.raises(KeyError, match="unknown hardware generation 'pascal'"):
         price_gigawatts(1, generation="pascal")
+
+
+@pytest.mark.parametrize("bad", ["-3GW", "-$1.4T", "- 500 MW"])
+def test_negative_quantity_says_negative(bad):
+    # QA 2026-11-25: "-3GW" used to get "cannot read quantity … expected a number with a unit"
+    with pytest.raises(ValueError, match="cannot be negative"):
+        parse_quantity(bad)

@@ -115,6 +115,8 @@ def parse_quantity(text: str) -> tuple[float, str]:
         raw,
         re.IGNORECASE,
     )
+    if not m and re.fullmatch(r"-\s*\$?\s*[0-9.,_]+(?:e[+-]?[0-9]+)?\s*[A-Za-z]*", raw, re.I):
+        raise ValueError(f"a quantity cannot be negative, got {raw!r}")
     if not m:
         raise ValueError(
             f"cannot read quantity {raw!r}: expected a number with a unit, e.g. 1GW, 500MW, "
