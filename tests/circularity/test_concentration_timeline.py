@@ -81,3 +81,11 @@ def test_network_measures_over_quarters_and_errors() -> None:
     with pytest.raises(ValueError, match="unknown role"):
         timeline(deals(), "counterparty-share", company="Microsoft", counterparty="OpenAI",
                  among_role="bank", companies=COMPANIES)
+
+
+def test_start_after_an_open_end_names_today_not_none() -> None:
+    # QA 2026-11-25: `timeline --start 2099` said "... before the end None"
+    with pytest.raises(ValueError, match=r"before the end today \(\d{4}-\d\d-\d\d\)"):
+        time_points("2099", None)
+    with pytest.raises(ValueError, match=r"before the end '2024'"):
+        time_points("2025", "2024")

@@ -68,7 +68,8 @@ def time_points(start: Any, end: Any, freq: str = "year") -> list[pd.Timestamp]:
     lo = parse_date(start)
     hi = parse_date(end) or pd.Timestamp.today().normalize()
     if lo is None or lo > hi:
-        raise ValueError(f"timeline start {start!r} must be a date before the end {end!r}")
+        shown = f"{end!r}" if parse_date(end) is not None else f"today ({hi.date().isoformat()})"
+        raise ValueError(f"timeline start {start!r} must be a date before the end {shown}")
     rule = "YE" if freq == "year" else "QE"
     points = list(pd.date_range(lo, hi, freq=rule))
     if not points or points[-1] < hi:
