@@ -336,3 +336,13 @@ def test_show_formats_a_foreign_currency_amount(db: str) -> None:
     shown = run("show", "asml-mistral-2025", "--db", db).output
     line = next(x for x in shown.splitlines() if "amount (stated)" in x)
     assert "1.3B EUR" in line and "None" not in line
+
+
+def test_summary_csv_is_the_by_kind_table_and_counts_deals_with_an_amount(db: str) -> None:
+    # README: "every listing takes --format table|csv|json"; summary refused csv (QA)
+    result = run("summary", "--db", db, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == ["kind", "deals", "with_amount", "usd_low", "usd_high"]
+    assert sum(int(r["deals"]) for r in rows) >= sum(int(r["with_amount"]) for r in rows)
+    assert all(float(r["usd_high"]) == 0 for r in rows if r["with_amount"] == "0")

@@ -531,17 +531,22 @@ def _describe_changes(action: str, changes: dict[str, list[object]]) -> str:
 @app.command()
 def summary(
     db: str | None = DbOption,
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help="table, json, or csv (the by-kind table)."
+    ),
 ) -> None:
     """Companies, deals, total announced value (low–high USD), by kind, date span."""
     from dealweb.ledger.summary import summarize
 
     with _errors():
-        if fmt not in ("table", "json"):
-            raise UserError(f"--format must be table or json, got {fmt!r}")
+        if fmt not in ("table", "json", "csv"):
+            raise UserError(f"--format must be table, csv or json, got {fmt!r}")
         s = summarize(_open(db))
     if fmt == "json":
         sys.stdout.write(json.dumps(s.as_dict(), indent=2, default=str) + "\n")
+        return
+    if fmt == "csv":
+        emit(s.by_kind, "csv")
         return
     if s.companies == 0 and s.deals == 0:
         console.print("The ledger is empty: load the shipped dataset with `dealweb init`.")
@@ -570,7 +575,7 @@ def summary(
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
     emit(
-        s.by_kind[["kind", "deals", "usd_low", "usd_high"]],
+        s.by_kind[["kind", "deals", "with_amount", "usd_low", "usd_high"]],
         "table",
         title="By kind (stated + GW estimate, excl. cancelled)",
         formatters={"usd_low": format_usd, "usd_high": format_usd},

@@ -40,7 +40,7 @@ class LedgerSummary:
     n_double_counted: int  # umbrella totals / stake values left out of the totals
     first: dt.date | None
     last: dt.date | None
-    by_kind: pd.DataFrame  # kind, deals, usd_low, usd_high (stated + GW estimate)
+    by_kind: pd.DataFrame  # kind, deals, with_amount, usd_low, usd_high (stated + GW estimate)
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
@@ -62,8 +62,9 @@ def summarize(ledger: Ledger) -> LedgerSummary:
     gw = live["usd_basis"] == "gw_estimate"
     by_kind = (
         pd.DataFrame({"kind": live["kind"], "usd_low": low, "usd_high": high})
-        .assign(deals=1)
-        .groupby("kind", as_index=False)[["deals", "usd_low", "usd_high"]]
+        # deals with no amount add $0 to a kind's sum: say how many carried one
+        .assign(deals=1, with_amount=(live["usd_basis"] != "none").astype(int))
+        .groupby("kind", as_index=False)[["deals", "with_amount", "usd_low", "usd_high"]]
         .sum()
         .sort_values(["usd_high", "kind"], ascending=[False, True], ignore_index=True)
     )
