@@ -221,3 +221,11 @@ def test_unreadable_gazetteer_names_the_file(article: Path, tmp_path: Path) -> N
     r = run(article, "--gazetteer", broken)
     assert r.exit_code == 2 and f"{broken}, line 2: not valid YAML" in r.stderr
     assert "Traceback" not in r.output
+
+
+def test_pdf_is_refused_with_what_to_do(tmp_path: Path, db: str) -> None:
+    pdf = tmp_path / "filing.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    r = run(pdf, "--db", db)
+    assert r.exit_code == 2
+    assert f"{pdf}: a PDF" in r.stderr and "pdftotext" in r.stderr

@@ -82,6 +82,18 @@ def _parse_date_option(text: str | None) -> dt.date | None:
         raise UserError(f"--date: expected a date as YYYY-MM-DD, got {text!r}{detail}") from None
 
 
+def _refuse_pdf(name: str) -> None:
+    """A PDF is refused with what to do about it (not as "binary data" or as garbled text)."""
+    path = Path(name)
+    if name != "-" and path.is_file():
+        with path.open("rb") as fh:
+            if fh.read(5) == b"%PDF-":
+                raise ArticleError(
+                    f"{name}: a PDF; extract reads text, Markdown or HTML - convert it first "
+                    "(e.g. `pdftotext FILE.pdf FILE.txt`)"
+                )
+
+
 def _truncation_note(name: str, article: Any) -> str:
     """Say how much of ``name`` was read; the size is the file's (only part of it was read)."""
     path = Path(name)
@@ -271,6 +283,7 @@ def extract_command(
         all_cands: list[Candidate] = []
         for name in files:
             try:
+                _refuse_pdf(name)
                 article = read_article(name, max_chars=max_chars)
             except (ArticleError, OSError) as exc:
                 err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
