@@ -346,3 +346,21 @@ def test_summary_csv_is_the_by_kind_table_and_counts_deals_with_an_amount(db: st
     assert list(rows[0]) == ["kind", "deals", "with_amount", "usd_low", "usd_high"]
     assert sum(int(r["deals"]) for r in rows) >= sum(int(r["with_amount"]) for r in rows)
     assert all(float(r["usd_high"]) == 0 for r in rows if r["with_amount"] == "0")
+
+
+def test_export_to_a_missing_directory_names_the_path(db: str, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "out.yaml"
+    result = run("export", target, "--db", db)
+    assert result.exit_code == 2
+    assert f"{target}: No such file or directory" in result.stderr  # was the bare strerror
+
+
+def test_add_deal_from_file_refuses_field_options_it_would_ignore(db: str, tmp_path: Path) -> None:
+    f = tmp_path / "new.yaml"
+    f.write_text(
+        "- {id: new-one, announced: 2025-05, payer: Nvidia, payee: OpenAI, "
+        "kind: equity_investment, sources: [{url: 'https://example.com/n'}]}\n"
+    )
+    result = run("add-deal", "--from-file", f, "--id", "other-id", "--db", db)
+    assert result.exit_code == 2 and "drop --id" in result.stderr
+    assert "new-one" not in run("deals", "--db", db, "-f", "csv").output

@@ -56,10 +56,11 @@ def _errors() -> Iterator[None]:
                 f"field {f!r}: got {v!r}; expected {m}" for f, v, m in validation_messages(exc)
             ]
             raise UserError("; ".join(lines)) from None
-        except FileNotFoundError as exc:
-            raise UserError(str(exc.args[-1] if exc.args else exc)) from None
         except OSError as exc:
-            raise UserError(str(exc)) from None
+            # "No such file or directory" alone does not say which path
+            if exc.filename is not None and exc.strerror:
+                raise UserError(f"{exc.filename}: {exc.strerror}") from None
+            raise UserError(str(exc.args[-1] if exc.args else exc)) from None
         except LookupError as exc:
             raise UserError(str(exc.args[0]) if exc.args else repr(exc)) from None
         except ValueError as exc:
@@ -389,6 +390,23 @@ def add_deal_cmd(
         if from_file is not None:
             from dealweb.ledger.io import import_file
 
+            given = [
+                flag
+                for flag, v in (
+                    ("--id", deal_id), ("--announced", announced), ("--payer", payer),
+                    ("--payee", payee), ("--kind", kind), ("--amount", amount),
+                    ("--amount-low", amount_low), ("--amount-high", amount_high),
+                    ("--gigawatts", gigawatts), ("--stated", stated), ("--term-start", term_start),
+                    ("--term-years", term_years), ("--stake-pct", stake_pct), ("--source", source),
+                    ("--publisher", publisher), ("--quote", quote), ("--tag", tag),
+                    ("--notes", notes),
+                )
+                if v
+            ]  # fmt: skip
+            if given:  # they would be silently ignored: the file says everything
+                raise UserError(
+                    f"--from-file takes every field from the file; drop {', '.join(given)}"
+                )
             report = import_file(ledger, from_file, what="deals", reason=reason)
             console.print(f"Imported {report}", highlight=False, soft_wrap=True)
             return
