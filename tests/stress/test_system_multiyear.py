@@ -240,3 +240,25 @@ def test_losses_beyond_equity_are_flagged() -> None:
     assert losses.loc["cloud", "credit_loss_usd"] == pytest.approx(25 * B)
     assert losses.loc["cloud", "equity_wiped_out"]
     assert not losses.loc["chip", "equity_wiped_out"]  # 19B against 80B
+
+
+def test_outside_funding_closes_the_gap_in_the_years_given() -> None:
+    # The hand-computed cascade above: the lab is 5B short in 2026 and 10B short in 2027 and 2028.
+    # Raising 5B outside the network in 2026 only saves 2026 (cloud and chip are paid in full that
+    # year); 10B a year from 2026 saves every year and nobody fails.
+    r = run_stress(
+        DEALS,
+        COMPANIES,
+        None,
+        scenario(funding=[{"target": "lab", "usd_per_year": 5 * B, "until_year": 2026}]),
+    )
+    y = r.years.set_index(["company_id", "year"])
+    assert y.loc[("lab", 2026), "external_assets"] == pytest.approx(20 * B)
+    assert y.loc[("lab", 2026), "unpaid"] == pytest.approx(0)
+    assert y.loc[("lab", 2027), "unpaid"] == pytest.approx(10 * B)
+    assert list(r.cascade["company_id"]) == ["lab", "cloud"]
+    assert set(r.cascade["year"]) == {2027}
+    r = run_stress(
+        DEALS, COMPANIES, None, scenario(funding=[{"target": "ai_lab", "usd_per_year": 10 * B}])
+    )
+    assert r.cascade.empty

@@ -191,3 +191,30 @@ def test_child_with_its_own_name_does_not_pass_off_the_parent_description(tmp_pa
     s = load_scenario(child)
     assert s.description.startswith("baseline with changes: ")
     assert load_scenario("ai-revenue-shortfall").description.startswith("AI labs'")
+
+
+def test_funding_targets_resolve_and_bad_amounts_are_named(tmp_path: Path) -> None:
+    s = parse_scenario("funding:\n  - {target: ChatGPT maker, usd_per_year: 4.0e+10}\n")
+    assert resolve_companies(s, COMPANIES).funding[0].target == "openai"
+    path = write(tmp_path, "funding:\n  - target: OpenAI\n    usd_per_year: -5\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    msg = str(err.value)
+    assert f"{path}, line 3, funding[0].usd_per_year: expected a number >= 0.0, got -5" in msg
+    s = parse_scenario("funding:\n  - {target: OpenAl, usd_per_year: 1}\n")
+    with pytest.raises(ScenarioError, match=r"funding\[0\].target: unknown company 'OpenAl'"):
+        resolve_companies(s, COMPANIES)
+
+
+def test_binary_scenario_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "junk.yaml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ScenarioError, match=r"junk.yaml: not UTF-8 text"):
+        load_scenario(path)
+
+
+def test_role_suggestion_only_for_near_misses() -> None:
+    s = parse_scenario("revenue_growth: {theranos: 0.1}\n")
+    with pytest.raises(ScenarioError) as err:
+        resolve_companies(s, COMPANIES)
+    assert "did you mean" not in str(err.value)  # not "other"

@@ -89,6 +89,30 @@ class RevenueShock(_Model):
         return self
 
 
+class Funding(_Model):
+    """Money a company raises from outside the deal network (new equity or debt), per year.
+
+    Announced investments between companies in the ledger are already obligations
+    (``funding_commitments``); this is money from investors *outside* it, an assumption the
+    scenario states, e.g. "the labs keep raising $40B a year".
+    """
+
+    target: str = Field(min_length=1, description="company id/name, role, or 'all'")
+    usd_per_year: Annotated[float, Field(ge=0.0, le=1e13)]
+    from_year: Year | None = None
+    until_year: Year | None = None
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Funding:
+        if self.from_year is not None and self.until_year is not None:
+            if self.until_year < self.from_year:
+                raise ValueError(
+                    f"until_year {self.until_year} is before from_year {self.from_year}: "
+                    "the funding would never arrive"
+                )
+        return self
+
+
 class EquityShock(_Model):
     target: str = Field(min_length=1)
     change: Change
@@ -160,6 +184,9 @@ class Scenario(_Model):
         default_factory=dict, description="target -> mean annual growth of external revenue"
     )
     balance_sheets: BalanceSheetSettings = Field(default_factory=BalanceSheetSettings)
+    funding: list[Funding] = Field(
+        default_factory=list, description="new money from outside the network, per year"
+    )
     shocks: Shocks = Field(default_factory=Shocks)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
     runs: Annotated[int, Field(ge=0, le=10_000_000)] = 0
@@ -225,6 +252,8 @@ class Scenario(_Model):
             yield f"uncertainty.revenue_growth_sd.{key}", key, True
         for key in self.balance_sheets.overrides:
             yield f"balance_sheets.overrides.{key}", key, False
+        for i, f in enumerate(self.funding):
+            yield f"funding[{i}].target", f.target, True
         if self.shocks.compute_price:
             for i, r in enumerate(self.shocks.compute_price.sellers):
                 yield f"shocks.compute_price.sellers[{i}]", r, True
@@ -351,9 +380,7 @@ def parse_scenario(
             raise ScenarioError(f"{source}, line {line}, extends: {exc}") from None
         if str(path.resolve()) in _seen:
             raise ScenarioError(f"{source}, line {line}, extends: circular reference to {path}")
-        base = parse_scenario(
-            path.read_text(encoding="utf-8"), str(path), _seen=(*_seen, str(path.resolve()))
-        )
+        base = parse_scenario(_read_text(path), str(path), _seen=(*_seen, str(path.resolve())))
         if "name" in data and "description" not in data and base.description:
             # the parent's description would describe a different scenario under the new name
             data["description"] = f"{parent} with changes: {base.description}"
@@ -383,7 +410,14 @@ def find_scenario(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario by shipped name or file path."""
     path = find_scenario(name_or_path)
-    return parse_scenario(path.read_text(encoding="utf-8"), str(path))
+    return parse_scenario(_read_text(path), str(path))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; expected a scenario YAML file") from None
 
 
 def shipped_names() -> list[str]:
@@ -477,8 +511,9 @@ def resolve_companies(
         if key in lookup:
             mapping[value] = lookup[key]
             continue
-        roles = sorted(ROLES | {"all"}) if role_ok else []
-        close = difflib.get_close_matches(key, list(lookup) + roles, n=1)
+        close = difflib.get_close_matches(key, list(lookup), n=1)
+        if not close and role_ok:  # 'ai-lab' for ai_lab; strict, or 'theranos' becomes 'other'
+            close = difflib.get_close_matches(key, sorted(ROLES | {"all"}), n=1, cutoff=0.8)
         hint = f" (did you mean {lookup.get(close[0], close[0])}?)" if close else ""
         what = "a company id/name in the ledger" + (", a role or 'all'" if role_ok else "")
         line = where(path)
@@ -491,7 +526,7 @@ def resolve_companies(
         return mapping.get(v, v.strip().lower() if v.strip().lower() in ROLES | {"all"} else v)
 
     data = scenario.model_dump()
-    for s in data["shocks"]["revenue"] + data["shocks"]["equity"]:
+    for s in data["shocks"]["revenue"] + data["shocks"]["equity"] + data["funding"]:
         s["target"] = fix(s["target"])
     for f in data["shocks"]["fail"]:
         f["company"] = fix(f["company"])

@@ -96,7 +96,11 @@ def horizon_inputs(
         h0 = np.where(e0 > 0, loss0 / e0, (loss0 > 0).astype(float))
     failed0 = np.broadcast_to(system.fail_year < NEVER, h0.shape)
     h0 = np.where(failed0, 1.0, np.clip(h0, 0.0, 1.0))
-    assets = system.cash0[None, :] + (system.margin[None, :, None] * shocked).sum(axis=2)
+    assets = (
+        system.cash0[None, :]
+        + (system.margin[None, :, None] * shocked).sum(axis=2)
+        + system.new_funding.sum(axis=1)[None, :]
+    )
     return {
         "due": due,
         "h0": h0,

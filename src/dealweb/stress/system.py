@@ -14,8 +14,9 @@ Every stress model (the yearly clearing of :mod:`.yearly_clearing`, the single-p
   scenario makes fail gets the index of its failure year.
 
 Outside debt is repaid evenly over the balance sheets' ``debt_term_years`` from the first year of
-the horizon on. External revenue grows by the scenario's mean growth (:func:`revenue_paths`);
-Monte Carlo passes sampled growth instead.
+the horizon on; money the scenario says a company raises outside the network (``funding``) adds
+to its external assets in the years given. External revenue grows by the scenario's mean growth
+(:func:`revenue_paths`); Monte Carlo passes sampled growth instead.
 
 Example
 -------
@@ -63,6 +64,7 @@ class StressSystem:
     growth_sd: np.ndarray  # (n,)
     deal_factor: np.ndarray  # (D, T) compute-price factor on each deal's yearly amount
     debt_service: np.ndarray  # (n, T) owed to external creditors
+    new_funding: np.ndarray  # (n, T) money raised outside the network (scenario ``funding``)
     fail_year: np.ndarray  # (n,) index of the year a company is made to fail, NEVER if not
 
     @property
@@ -146,6 +148,7 @@ def prepare(
         growth_sd=_per_company(sc.uncertainty.revenue_growth_sd, ids, roles, 0.0),
         deal_factor=deal_factor,
         debt_service=_debt_service(sheets["debt"].to_numpy(float), bs.debt_term_years, len(years)),
+        new_funding=_new_funding(sc, ids, roles),
         fail_year=_fail_year(sc, ids),
     )
 
@@ -173,6 +176,18 @@ def _revenue_and_deal_factors(
         gw = obligations.deals["gw_estimate"].to_numpy(bool)
         deal_factor[np.ix_(gw, active)] *= 1.0 + cp.change
     return revenue_factor, deal_factor
+
+
+def _new_funding(sc: Scenario, ids: list[str], roles: np.ndarray) -> np.ndarray:
+    """(companies x years) money raised outside the network, summed over the scenario's
+    ``funding`` entries (a role or 'all' gives every company it names the full amount)."""
+    years = sc.years
+    yr = np.asarray(years)
+    funding = np.zeros((len(ids), len(years)))
+    for f in sc.funding:
+        active = (yr >= (f.from_year or years[0])) & (yr <= (f.until_year or years[-1]))
+        funding[np.ix_(_targets(f.target, ids, roles), active)] += f.usd_per_year
+    return funding
 
 
 def _equity_factor(sc: Scenario, ids: list[str], roles: np.ndarray) -> np.ndarray:

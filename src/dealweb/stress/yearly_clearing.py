@@ -5,7 +5,8 @@ Financial Systems", Management Science 47(2); or Rogers & Veraart 2013, "Failure
 Interbank Network", Management Science 59(4), with default costs) of that year's obligations:
 
 * a company's **external assets** are the cash it carries in plus ``cash_margin x external
-  revenue`` of the year (after shocks and growth);
+  revenue`` of the year (after shocks and growth) plus any money the scenario has it raise
+  outside the network that year (``funding``);
 * its **liabilities** are the obligations falling due that year (:mod:`.obligations`) plus debt
   service to creditors outside the network, modelled as one extra sink node;
 * clearing pays every obligation in full or pro rata, so an unpaid commitment reduces the payee's
@@ -212,7 +213,9 @@ def _clear_year(
     debt_due = np.broadcast_to(system.debt_service[:, t], (runs, n))
     edge_due = np.concatenate([due, debt_due], axis=1)  # (S, E)
     clears = np.concatenate([~gone[edges.payer], ~gone]).astype(float)  # edges cleared
-    assets = np.where(gone[None, :], 0.0, cash + system.margin * revenue)
+    assets = np.where(
+        gone[None, :], 0.0, cash + system.margin * revenue + system.new_funding[:, t]
+    )
     e_full = np.concatenate([assets, np.zeros((runs, 1))], axis=1)
 
     L = sp.csr_matrix(
