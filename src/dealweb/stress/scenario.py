@@ -18,6 +18,12 @@ gigawatts cost that much less, and compute sellers (clouds, neoclouds, chipmaker
 ``change x pass_through`` of their external revenue.
 ``equity``: equity values of a target fall by ``change``; investors lose stake x fall.
 
+Funding
+-------
+``funding``: money a target raises from outside the deal network (new equity or debt) each year,
+``usd_per_year`` from ``from_year`` to ``until_year``; it adds to the target's external assets.
+Without it a scenario assumes no money beyond the ledger's announced deals.
+
 Example
 -------
 >>> s = Scenario.model_validate({"name": "t", "horizon": 3,
