@@ -100,3 +100,9 @@ def test_table_output(db: str) -> None:
     result = runner.invoke(app, ["loops", "--company", "Anthropic", "--db", db])
     assert result.exit_code == 0 and "Anthropic" in result.stdout
     assert Path(db.removeprefix("sqlite:///")).exists()
+
+
+def test_loops_title_names_the_company_as_displayed(db: str) -> None:
+    # QA 2026-11-25: `loops --company Oracle` was titled "Money loops through oracle" (the id)
+    result = runner.invoke(app, ["loops", "--company", "ORACLE", "--db", db])
+    assert result.exit_code == 0 and "Money loops through Oracle (" in result.stdout

@@ -181,8 +181,10 @@ def loops(
         ledger = _ledger(db)
         net = build_network(_deals(ledger), as_of=as_of,
                             **_options(amounts, annualize, kinds, usd_per_gw, status))
+        shown_name = None
         if company is not None:
-            company = ledger.company(company).id  # unknown name: the ledger's own message
+            found = ledger.company(company)  # unknown name: the ledger's own message
+            company, shown_name = found.id, found.name
         if company is not None and company not in set(net.ids):
             company_name = ledger.company(company).name
             frame = pd.DataFrame(columns=LOOP_COLUMNS)
@@ -196,7 +198,7 @@ def loops(
         formatters = _usd_columns(shown, ["circular_amount", "total_amount"])
         formatters["circular_share"] = _pct
         formatters["edge_amounts"] = lambda v: " | ".join(format_usd(x) for x in v)
-        emit(shown, fmt, title=f"Money loops{' through ' + company if company else ''} "
+        emit(shown, fmt, title=f"Money loops{' through ' + shown_name if shown_name else ''} "
              f"({len(frame)} found, amounts: {amounts.value})", formatters=formatters,
              columns=["rank", "loop", "circular_amount", "circular_share", "edge_amounts",
                       "deals"])
