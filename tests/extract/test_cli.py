@@ -229,3 +229,20 @@ def test_pdf_is_refused_with_what_to_do(tmp_path: Path, db: str) -> None:
     r = run(pdf, "--db", db)
     assert r.exit_code == 2
     assert f"{pdf}: a PDF" in r.stderr and "pdftotext" in r.stderr
+
+
+def test_review_at_end_of_input_exits_2_and_writes_nothing(article: Path, empty_db: str) -> None:
+    # QA 2026-11-25: `--review < /dev/null` printed "Aborted." with exit status 1
+    r = run(article, "--review", "--db", empty_db, "--source-url", "https://example.org/x",
+            "--date", "2025-11-18", input="a\n")  # fmt: skip
+    assert r.exit_code == 2
+    assert "review stopped" in r.stderr and "nothing was written" in r.stderr
+    assert dealweb.open(empty_db).deals() == []
+
+
+def test_review_bad_amount_says_what_an_amount_looks_like(article: Path, empty_db: str) -> None:
+    edit = "\n".join(["", "", "", "abc", "-", "", "", "", ""]) + "\n"
+    r = run(article, "--review", "--db", empty_db, "--source-url", "https://example.org/x",
+            "--date", "2025-11-18", input="e\n" + edit + "q\n")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "expected an amount such as 5b, 350m or 1.4t (- for none), got 'abc'" in r.stderr

@@ -174,7 +174,12 @@ def _edit(c: Candidate, gaz: Gazetteer) -> Candidate:
         if raw in {"", "-", "none", "null"}:
             return None
         scale = {"t": 1e12, "b": 1e9, "m": 1e6}.get(raw[-1:], 1.0)
-        value = float(raw[:-1] if scale != 1.0 else raw) * scale
+        try:
+            value = float(raw[:-1] if scale != 1.0 else raw) * scale
+        except ValueError:
+            raise ValueError(
+                f"expected an amount such as 5b, 350m or 1.4t (- for none), got {raw!r}"
+            ) from None
         if value < 0:
             raise ValueError("an amount cannot be negative")
         return value
@@ -318,7 +323,13 @@ def extract_command(
                 ledger = open_ledger(db, create_dirs=False)
             if not ledger.companies():
                 raise UserError("the ledger has no companies yet; run `dealweb init` first")
-            chosen = _review(all_cands, gaz) if review else all_cands
+            try:
+                chosen = _review(all_cands, gaz) if review else all_cands
+            except typer.Abort:  # end of input or Ctrl-C at a prompt
+                raise UserError(
+                    "review stopped before every candidate was answered (end of input or "
+                    "interrupted); nothing was written - answer each prompt, or use --accept-all"
+                ) from None
             _accept(ledger, chosen, source_url or "", default_date, publisher)
         if failures:
             raise typer.Exit(2)
