@@ -257,3 +257,11 @@ def test_schema_from_a_newer_dealweb_is_refused(tmp_path) -> None:
     ledger.close()
     with pytest.raises(ValueError, match="revision '9999'.*upgrade dealweb"):
         dealweb.open(url)
+
+
+def test_postgres_scheme_alias_uses_psycopg3() -> None:
+    # QA 2026-11-25: "postgres://…" (as hosting providers print it) failed with
+    # "Can't load plugin: sqlalchemy.dialects:postgres"
+    assert resolve_url("postgres://u:p@db.example.com/x") == (
+        "postgresql+psycopg://u:p@db.example.com/x"
+    )

@@ -86,8 +86,9 @@ def resolve_url(url: str | os.PathLike[str] | None) -> str:
         parsed = make_url(text)
     except sa.exc.ArgumentError as exc:
         raise ValueError(f"not a database URL: {text!r} ({exc})") from None
-    if parsed.drivername == "postgresql":
-        # The project ships psycopg 3; plain "postgresql://" would ask for psycopg2.
+    if parsed.drivername in ("postgresql", "postgres"):
+        # The project ships psycopg 3; plain "postgresql://" would ask for psycopg2, and
+        # "postgres://" (the form Heroku and many hosts print) is no SQLAlchemy dialect at all.
         text = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return text
 
