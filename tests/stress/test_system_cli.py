@@ -155,3 +155,13 @@ def test_rounding_noise_in_a_loss_prints_as_zero_dollars() -> None:
     from dealweb.stress.commands import _usd
 
     assert (_usd(-1.495e-07), _usd(0.3), _usd(-2.5e9)) == ("$0", "$0", "$-2.5B")
+
+
+def test_scenario_heading_prints_its_name_verbatim_and_no_dangling_colon(
+    db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text('name: "x [bold]y[/]"\nhorizon: 1\n')
+    result = invoke("stress", str(path), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Scenario x [bold]y[/]\n" in result.stdout  # no ": " before an empty description

@@ -15,6 +15,7 @@ import sys
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
 from dealweb.clikit import (
     DbUrl,
@@ -201,7 +202,8 @@ def _frames(out: dict[str, object]) -> dict[str, pd.DataFrame]:
 
 def _print_tables(out: dict[str, object]) -> None:
     sc, r = out["scenario"], out["result"]
-    console.print(f"[bold]Scenario {sc.name}[/]: {sc.description}", highlight=False)
+    about = f": {escape(sc.description)}" if sc.description else ""
+    console.print(f"[bold]Scenario {escape(sc.name)}[/]{about}", highlight=False)
     console.print(
         f"model {sc.model}, {sc.horizon} years from {sc.start_year}, "
         f"amounts at the {sc.amount_basis} of their range",
