@@ -48,6 +48,7 @@ Example
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -374,6 +375,24 @@ class _Found:
     family: str = "spend"
 
 
+def _ents(sent: Span) -> list[Span]:
+    """The entities of a sentence, like ``sent.ents`` but without its cost.
+
+    spaCy's ``Span.ents`` rebuilds the document's whole entity list on every call, which made
+    extraction quadratic in the length of a paragraph (a 1,000,000-character input took minutes).
+    The list is built once per document and each sentence takes its slice by binary search.
+    """
+    doc = sent.doc
+    index = doc.user_data.get("dealweb_ents")
+    if index is None:
+        ents = doc.ents
+        index = doc.user_data["dealweb_ents"] = ([e.start for e in ents], ents)
+    starts, ents = index
+    lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
+    return [e for e in ents[lo:hi] if e.end <= sent.end]
+
+
+
 def _role_rank(role: str, hardware: bool, cloud: bool) -> int:
     """How strongly a company of this role is the *seller* in a spending deal."""
     capacity = {"neocloud": 3, "cloud": 2, "chipmaker": 1}.get(role, 0)
@@ -495,7 +514,7 @@ class RuleExtractor:
                     pending = (sent, offset, _single_party_amount(sent))
                 # Only a sentence that names a deal without stating its size lends its pair on.
                 sized = [f for f in got if f.cand.amount_usd_high or f.cand.amount_usd_low]
-                named = any(e.label_ == "ORG" for e in sent.ents)
+                named = any(e.label_ == "ORG" for e in _ents(sent))
                 if not pair and not got and not named and context_age < 2:
                     # "Meta … has entered into an agreement with Google Cloud. This long-term deal
                     # highlights …. This six-year agreement is valued at up to $10 billion": a
@@ -510,7 +529,7 @@ class RuleExtractor:
                 else:
                     self._last_age += 1
                 last_got = got
-                for e in sent.ents:
+                for e in _ents(sent):
                     m = self._mention(e, 0)
                     # "one of OpenAI's main competitors": a possessive modifier or a rival is
                     # not what "the company" in a later sentence refers to.
@@ -543,7 +562,7 @@ class RuleExtractor:
             return
         sized = [f for f in recent if f.cand.amount_usd_low is not None
                  and f.cand.amount_usd_low == f.cand.amount_usd_high]  # fmt: skip
-        named = {m.cid for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+        named = {m.cid for m in (self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
                  if not (m.non_party or m.brand)}  # fmt: skip
         if not sized or (sized[-1] not in recent[-1:] and len(sized) != 1):
             return
@@ -574,7 +593,7 @@ class RuleExtractor:
         the sentence must name one company other than ``known`` outside a possessive ("at
         IREN's facility"), which is then paired with ``known``.
         """
-        ms = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
+        ms = [self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
         ms = [m for m in ms if not m.non_party and not m.brand]
         ids = list(dict.fromkeys(m.cid for m in ms))
         if known is not None:
@@ -597,7 +616,7 @@ class RuleExtractor:
         """
         if len(last) != 1 or last[0].cand.gigawatts is not None:
             return False
-        ids = {e.ent_id_ for e in sent.ents if e.label_ == "ORG"}
+        ids = {e.ent_id_ for e in _ents(sent) if e.label_ == "ORG"}
         cand = last[0].cand
         low = sent.text.lower()
         powers = [p for p in find_power(sent.text)
@@ -625,7 +644,7 @@ class RuleExtractor:
         low = text.lower()
         has_money = bool(re.search(r"[$€£¥₹]|\b(?:usd|eur|dollars?|euros?)\b", low))
         has_power = bool(re.search(r"gigawatt|megawatt|\b[gm]w\b", low))
-        products = any(e.label_ == "PRODUCT" for e in sent.ents)
+        products = any(e.label_ == "PRODUCT" for e in _ents(sent))
         vague = bool(_UNITS.search(low) or _VAGUE_AMOUNT.search(low))
         if not (has_money or has_power or products or vague or "warrant" in low
                 or _SHARE_OPTION.search(low)):  # fmt: skip
@@ -657,7 +676,7 @@ class RuleExtractor:
                 cuts.append(tok.i)
         # "…, Oracle inked a $300 billion deal …, and OpenAI has a $22.4 billion deal with
         # CoreWeave": a comma before a company and its verb starts the next listed deal.
-        starts = {e.start: e for e in sent.ents if e.label_ == "ORG"}
+        starts = {e.start: e for e in _ents(sent) if e.label_ == "ORG"}
         for tok in sent:
             if tok.text != "," or tok.i + 1 >= sent.end:
                 continue
@@ -683,7 +702,7 @@ class RuleExtractor:
                 continue
             span = doc[a:b]
             c = _Clause(span.start_char + offset, span.end_char + offset, span.text)
-            for ent in sent.ents:
+            for ent in _ents(sent):
                 if ent.start >= a and ent.end <= b:
                     c.mentions.append(self._mention(ent, offset))
             clauses.append(c)
@@ -917,7 +936,7 @@ class RuleExtractor:
         cid, age = self._raiser
         low = sent.text.lower()
         equity = [f.cand.payee for f in got if f.cand.kind == "equity_investment" and f.cand.payee]
-        named = [m for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+        named = [m for m in (self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
                  if not (m.brand or m.non_party) and m.prev not in _PREPOSITIONS]  # fmt: skip
         if equity:
             self._raiser = (equity[-1], 0)
@@ -951,7 +970,7 @@ class RuleExtractor:
         if not raiser or age > 5:
             # "Nscale … Bold words for a company founded in 2024, but with $1.7 billion already
             # raised from Aker, Nokia, Nvidia, and others": the company talked about raises.
-            listed = {e.ent_id_ for e in sent.ents if e.label_ == "ORG"}
+            listed = {e.ent_id_ for e in _ents(sent) if e.label_ == "ORG"}
             earlier = [c for c in self._seen if c not in listed]
             if not (re.search(r"\b(raised|backing)\b", low) and earlier):
                 return []
@@ -964,7 +983,7 @@ class RuleExtractor:
         quote, qs, qe = _quote(sent.text, s0)
         status = _status(low)
         out: list[_Found] = []
-        for e in sent.ents:
+        for e in _ents(sent):
             if e.label_ != "ORG" or e.ent_id_ in payers or e.ent_id_ == raiser:
                 continue
             m = self._mention(e, 0)
@@ -985,7 +1004,7 @@ class RuleExtractor:
         hit = _INVESTOR_OF.search(low) or _INVESTOR_APPOSITION.search(low)
         if hit is None:
             return []
-        ms = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
+        ms = [self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
         ms = [m for m in ms if not m.brand]
         investors = [m for m in ms if m.end - sent.start_char <= hit.start() and not m.possessive]
         if not investors:
@@ -1026,7 +1045,7 @@ class RuleExtractor:
         parties = list(parties)
         taken = {m.cid for m in parties}
         refs: list[tuple[int, int, str | None, set[str] | None]] = []  # start, end, owner, roles
-        for e in sent.ents:
+        for e in _ents(sent):
             a = e.start_char + offset
             if e.label_ != "PRODUCT" or not clause.start <= a < clause.end:
                 continue
@@ -1037,7 +1056,7 @@ class RuleExtractor:
         for d in _DESCRIPTOR.finditer(low):
             if not any(r[0] <= d.start() < r[1] for r in refs):
                 refs.append((d.start(), d.end(), None, _DESCRIPTOR_ROLES[d.group(1)]))
-        here = [self._mention(e, offset) for e in sent.ents if e.label_ == "ORG"]
+        here = [self._mention(e, offset) for e in _ents(sent) if e.label_ == "ORG"]
         for rel_start, rel_end, owner, roles in sorted(refs):
             if len(parties) >= 2:
                 break
@@ -1461,9 +1480,9 @@ class RuleExtractor:
         low = sent.text.lower()
         if not _DISTRIBUTION_CUE.search(low):
             return []
-        products = [e for e in sent.ents if e.label_ == "PRODUCT"
+        products = [e for e in _ents(sent) if e.label_ == "PRODUCT"
                     and sent.doc[e.start - 1].lower_ not in _NOT_LISTED | {"as"}]  # fmt: skip
-        orgs = [self._mention(e, 0) for e in sent.ents if e.label_ == "ORG"]
+        orgs = [self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
         if not products:
             return []  # "models like ChatGPT": an example, not the product distributed
         owner = products[0].ent_id_
@@ -1502,7 +1521,7 @@ class RuleExtractor:
         if cue is None:
             return []
         base = sent.start_char
-        ms = [m for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+        ms = [m for m in (self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
               if not m.non_party or m.brand]  # fmt: skip
         issuer: str | None = None
         for m in ms:  # "160 million AMD shares", "stake in AMD"
@@ -1534,7 +1553,7 @@ class RuleExtractor:
         if not _WARRANT_CUE.search(low):
             return []
         orgs = _dedupe(
-            [m for m in (self._mention(e, 0) for e in sent.ents if e.label_ == "ORG")
+            [m for m in (self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
              if not m.non_party or m.possessive]
         )  # fmt: skip
         if len(orgs) != 2:
@@ -1635,7 +1654,7 @@ def _option_more(low: str, m: Money) -> bool:
 
 def _single_party_amount(sent: Span) -> str | None:
     """The one company of a sentence that states a deal amount but names no counterpart."""
-    ids = list(dict.fromkeys(e.ent_id_ for e in sent.ents if e.label_ == "ORG"))
+    ids = list(dict.fromkeys(e.ent_id_ for e in _ents(sent) if e.label_ == "ORG"))
     low = sent.text.lower()
     if (
         len(ids) == 1
