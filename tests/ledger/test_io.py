@@ -370,3 +370,63 @@ def test_missing_field_is_reported_as_missing(ledger: Ledger, tmp_path: Path) ->
         problem
     )
     assert "'payer'" not in problem  # the record is not dumped as the "value"
+
+
+# ------------------------------------------------------- partial records over stored ones
+
+
+def test_a_csv_of_a_few_columns_changes_only_those_columns(ledger: Ledger, tmp_path: Path) -> None:
+    before = ledger.deal("openai-oracle-300b-2025")
+    assert before.schedule and before.gigawatts == 4.5
+    path = tmp_path / "status.csv"
+    first = str(before.sources[0].url)
+    path.write_text(
+        "id,announced,payer,payee,kind,status,notes,source_url\n"
+        f"openai-oracle-300b-2025,2025-09-10,openai,oracle,cloud_commitment,completed,,{first}\n"
+    )
+    import_file(ledger, path)
+    after = ledger.deal("openai-oracle-300b-2025")
+    assert after.status == "completed"  # stated
+    # left out of the file: kept (a partial CSV used to reset them all)
+    assert (after.amount_low, after.gigawatts, after.schedule, after.term_years) == (
+        before.amount_low, before.gigawatts, before.schedule, before.term_years
+    )
+    assert after.sources == before.sources
+    assert after.notes is None  # stated empty: cleared
+
+
+def test_a_yaml_record_keeps_what_it_does_not_mention(ledger: Ledger, tmp_path: Path) -> None:
+    before = ledger.deal("asml-mistral-2025")
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        "deals:\n- {id: asml-mistral-2025, announced: 2025-09, payer: ASML, payee: Mistral AI,\n"
+        "   kind: equity_investment, amount_low: 1.5e+9, amount_high: 1.5e+9}\n"
+    )
+    import_file(ledger, path)
+    after = ledger.deal("asml-mistral-2025")
+    assert (after.currency, after.stake_pct, after.sources) == (
+        before.currency, before.stake_pct, before.sources
+    )
+    # the USD value follows the new stated amount (recomputed, not the stored one kept)
+    rate = before.amount_usd_low / before.amount_low
+    assert after.amount_usd_low == pytest.approx(1.5e9 * rate)
+
+
+def test_a_first_source_column_replaces_only_the_first_source(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    deal = ledger.deal("openai-oracle-300b-2025")
+    ledger.upsert_deal(
+        deal.model_copy(
+            update={"sources": [*deal.sources, {"url": "https://example.org/second"}]}
+        )
+    )
+    path = tmp_path / "src.csv"
+    path.write_text(
+        "id,announced,payer,payee,kind,source_url\n"
+        "openai-oracle-300b-2025,2025-09-10,openai,oracle,cloud_commitment,"
+        "https://example.org/first\n"
+    )
+    import_file(ledger, path)
+    urls = [str(s.url) for s in ledger.deal("openai-oracle-300b-2025").sources]
+    assert urls == ["https://example.org/first", "https://example.org/second"]

@@ -18,7 +18,9 @@ Formats
   ``payer``/``payee`` may be company ids, display names or aliases; export writes ids.
 
 Importing is all-or-nothing: every record is parsed and validated first, then all are
-upserted (natural key: ``id``; unchanged records write nothing) in one transaction. Any bad
+upserted (natural key: ``id``; unchanged records write nothing) in one transaction. A record
+for an id already stored changes only the fields the file states: a column (or YAML/JSON key)
+left out keeps its stored value, a stated but empty one clears it. Any bad
 record raises :class:`LedgerImportError` listing each problem with its file, line (CSV, YAML) or
 row/item (Parquet, JSON), field, bad value and what was expected — and nothing is written.
 
@@ -124,6 +126,8 @@ class Record:
     where: str  # "deals.csv, line 4"
     field_where: dict[str, str] = field(default_factory=dict)  # field -> finer location
     flat: bool = False  # from a CSV/Parquet row: nested fields have their own columns
+    # the columns (flat) or keys (nested) the file states; None: every field
+    stated: frozenset[str] | None = None
 
     def at(self, fld: str) -> str:
         return self.field_where.get(fld.split(".")[0], self.where)
@@ -423,13 +427,13 @@ def _table_records(
                 data = _row_to_deal_data(row, where)
             except FieldError as exc:
                 data = {"__error__": exc}
-            out.append(Record("deal", data, where, flat=True))
+            out.append(Record("deal", data, where, flat=True, stated=frozenset(header)))
         else:
             try:
                 data = _row_to_company_data(row)
             except FieldError as exc:
                 data = {"__error__": exc}
-            out.append(Record("company", data, where, flat=True))
+            out.append(Record("company", data, where, flat=True, stated=frozenset(header)))
     return out
 
 
@@ -575,7 +579,7 @@ def _nested_record(
     if not isinstance(item, dict):
         err = FieldError("(record)", item, f"a mapping of {kind} fields")
         return Record(kind, {"__error__": err}, where, fields)
-    return Record(kind, dict(item), where, fields)
+    return Record(kind, dict(item), where, fields, stated=frozenset(map(str, item)))
 
 
 # --------------------------------------------------------------------------- importing
@@ -668,7 +672,7 @@ def _validate(
         if _record_error(rec, problems) or duplicate(rec):
             continue
         try:
-            companies.append((rec, Company.model_validate(rec.data)))
+            companies.append((rec, Company.model_validate(_with_stored(ledger, rec))))
         except ValidationError as exc:
             problems += [_problem(rec, *m) for m in _map_fields(rec, validation_messages(exc))]
     # companies of this batch can be named by the deals of this batch
@@ -682,7 +686,7 @@ def _validate(
         if _record_error(rec, problems) or duplicate(rec):
             continue
         try:
-            deals.append((rec, ledger.prepare_deal(rec.data, extra_names=names)))
+            deals.append((rec, ledger.prepare_deal(_with_stored(ledger, rec), extra_names=names)))
         except FieldError as exc:
             problems.append(_problem(rec, exc.field, exc.value, exc.expected))
         except ValidationError as exc:
@@ -690,6 +694,58 @@ def _validate(
     if problems:
         raise LedgerImportError(problems)
     return companies, deals
+
+
+#: Stored values derived from other fields: recomputed (dropped) when the file states one of those.
+_DERIVED = {
+    "amount_usd_low": {"amount_low", "amount_high", "currency", "announced"},
+    "amount_usd_high": {"amount_low", "amount_high", "currency", "announced"},
+}
+
+
+def _with_stored(ledger: Ledger, rec: Record) -> dict[str, Any]:
+    """The record's fields over the stored version of the same id: what the file does not state
+    (a column or key left out) keeps its stored value; what it states, even empty, wins.
+
+    Without this a CSV of a few columns would reset every other field of an existing deal
+    (its sources, term, notes, tags ...) to nothing. In a flat file the first source
+    (``source_*`` columns) and the further ones (``sources``) are stated separately.
+    """
+    if rec.stated is None or not rec.data.get("id"):
+        return rec.data
+    try:
+        if rec.entity == "deal":
+            stored = deal_to_dict(ledger.deal(str(rec.data["id"]), include_deleted=True))
+        else:
+            stored = company_to_dict(ledger.company(str(rec.data["id"])))
+    except KeyError:
+        return rec.data  # a new record
+    stated = set(rec.stated)
+    kept = {
+        k: v
+        for k, v in stored.items()
+        if k not in stated and not (_DERIVED.get(k, set()) & stated) and k != "sources"
+    }
+    merged = {**kept, **rec.data}
+    if rec.entity == "deal":
+        merged["sources"] = _merged_sources(rec, stored.get("sources", []))
+    return merged
+
+
+def _merged_sources(rec: Record, stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    given = list(rec.data.get("sources") or [])
+    stated = rec.stated or frozenset()
+    if not rec.flat:
+        return given if "sources" in stated else stored
+    first = any(c.startswith("source_") for c in stated)
+    rest = "sources" in stated
+    if first and rest:
+        return given
+    if first:  # the file's first source replaces the stored first one; the others stay
+        return given[:1] + stored[1:]
+    if rest:
+        return stored[:1] + given
+    return stored
 
 
 def _record_error(rec: Record, problems: list[str]) -> bool:
