@@ -715,3 +715,9 @@ def test_the_two_firms_are_the_pair_named_just_before(extractor) -> None:
     key = (ms, ns, "cloud_commitment")
     assert got[key].amount_usd_high == 5e9
     assert all(c.amount_usd_high != 5e9 for k, c in got.items() if k != key)
+
+
+def test_an_up_to_amount_keeps_its_currency(extractor) -> None:
+    # "up to $5 billion" has only a ceiling; its currency is still USD (it used to be null)
+    cands = extractor.extract("Microsoft will invest up to $5 billion in Anthropic.")
+    assert [(c.currency, c.amount_usd_high, c.up_to) for c in cands] == [("USD", 5e9, True)]

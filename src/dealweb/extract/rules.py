@@ -1432,7 +1432,7 @@ class RuleExtractor:
             payee=payee,
             kind=kind,
             status=status,
-            currency=money.currency if money and money.low is not None else None,
+            currency=money.currency if money and (money.low, money.high) != (None, None) else None,
             amount_low=money.low if money else None,
             amount_high=money.high if money else None,
             amount_usd_low=money.usd_low if money else None,
