@@ -430,3 +430,15 @@ def test_a_first_source_column_replaces_only_the_first_source(
     import_file(ledger, path)
     urls = [str(s.url) for s in ledger.deal("openai-oracle-300b-2025").sources]
     assert urls == ["https://example.org/first", "https://example.org/second"]
+
+
+def test_an_implausible_amount_is_refused_with_the_bound(ledger: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "typo.csv"
+    path.write_text(
+        "id,announced,payer,payee,kind,amount_low,amount_high,source_url\n"
+        "typo,2025-01-01,openai,oracle,loan,1e30,1e30,https://example.org/a\n"
+    )
+    with pytest.raises(LedgerImportError) as info:
+        import_file(ledger, path)
+    text = "\n".join(info.value.problems)
+    assert f"{path}, line 2, field 'amount_low': got '1e30'; expected less than or equal to" in text

@@ -188,12 +188,14 @@ class Deal(_Model):
     payer: Slug
     payee: Slug | None = Field(None, description="None when there is no single counterparty")
     kind: DealKind
-    amount_low: float | None = Field(None, ge=0, description="in `currency`")
-    amount_high: float | None = Field(None, ge=0, description="in `currency`")
+    # Bounds catch typos (an exponent too many), not real deals: 1e16 of any currency is above
+    # the largest plausible amount even in won or yen; 1e14 USD is above world GDP.
+    amount_low: float | None = Field(None, ge=0, le=1e16, description="in `currency`")
+    amount_high: float | None = Field(None, ge=0, le=1e16, description="in `currency`")
     up_to: bool = False
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
-    amount_usd_low: float | None = Field(None, ge=0)
-    amount_usd_high: float | None = Field(None, ge=0)
+    amount_usd_low: float | None = Field(None, ge=0, le=1e14)
+    amount_usd_high: float | None = Field(None, ge=0, le=1e14)
     amount_stated: str | None = None
     gigawatts: float | None = Field(None, gt=0)
     term_start: dt.date | None = None
