@@ -78,24 +78,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class RevenueShock(_Model):
-    target: str = Field(min_length=1, description="company id/name, role, or 'all'")
-    change: Change
+class _YearRange(_Model):
+    """``from_year`` .. ``until_year`` (either open) of a shock or of funding."""
+
     from_year: Year | None = None
     until_year: Year | None = None
 
     @model_validator(mode="after")
-    def _years_in_order(self) -> RevenueShock:
+    def _years_in_order(self) -> _YearRange:
         if self.from_year is not None and self.until_year is not None:
             if self.until_year < self.from_year:
                 raise ValueError(
                     f"until_year {self.until_year} is before from_year {self.from_year}: "
-                    "the shock would never apply"
+                    "it would never apply"
                 )
         return self
 
 
-class Funding(_Model):
+class RevenueShock(_YearRange):
+    target: str = Field(min_length=1, description="company id/name, role, or 'all'")
+    change: Change
+
+
+class Funding(_YearRange):
     """Money a company raises from outside the deal network (new equity or debt), per year.
 
     Announced investments between companies in the ledger are already obligations
@@ -105,18 +110,6 @@ class Funding(_Model):
 
     target: str = Field(min_length=1, description="company id/name, role, or 'all'")
     usd_per_year: Annotated[float, Field(ge=0.0, le=1e13)]
-    from_year: Year | None = None
-    until_year: Year | None = None
-
-    @model_validator(mode="after")
-    def _years_in_order(self) -> Funding:
-        if self.from_year is not None and self.until_year is not None:
-            if self.until_year < self.from_year:
-                raise ValueError(
-                    f"until_year {self.until_year} is before from_year {self.from_year}: "
-                    "the funding would never arrive"
-                )
-        return self
 
 
 class EquityShock(_Model):
