@@ -75,6 +75,7 @@ def test_circularity_compress_concentration_timeline_run(db: str) -> None:
                  "--counterparty", "OpenAI", "--among-role", "ai_lab", "--start", "2019",
                  "--as-of", "2025-12-31", "--db", db)
     assert t[0]["date"] == "2019-12-31" and t[0]["value"] == 1.0
+    assert (t[0]["company"], t[0]["company_id"]) == ("Microsoft", "microsoft")
     assert t[-1]["value"] < 1.0  # Anthropic joined Microsoft's AI-lab exposure in 2025
 
 

@@ -357,6 +357,10 @@ def timeline(
             start=start, end=as_of, freq=freq.value, progress=not no_progress,
             **_options(amounts, annualize, kinds, usd_per_gw, status),
         )
+    # display names, like every other listing; the id stays for scripts
+    names = dict(zip(companies["id"], companies["name"], strict=True))
+    frame.insert(frame.columns.get_loc("company"), "company_id", frame["company"])
+    frame["company"] = frame["company"].map(lambda c: names.get(c, c))
     value_fmt = format_usd if measure in ("gross", "roundtrip") else (
         lambda v: "" if v != v else f"{v:.4f}")
     emit(frame, fmt, formatters={"value": value_fmt}, title=f"{measure} over time")
