@@ -416,11 +416,9 @@ def test_a_first_source_column_replaces_only_the_first_source(
     ledger: Ledger, tmp_path: Path
 ) -> None:
     deal = ledger.deal("openai-oracle-300b-2025")
-    ledger.upsert_deal(
-        deal.model_copy(
-            update={"sources": [*deal.sources, {"url": "https://example.org/second"}]}
-        )
-    )
+    data = deal.model_dump()
+    data["sources"].append({"url": "https://example.org/second"})
+    ledger.upsert_deal(data)
     path = tmp_path / "src.csv"
     path.write_text(
         "id,announced,payer,payee,kind,source_url\n"
