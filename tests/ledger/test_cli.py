@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import dealweb
 import dealweb.ledger.commands  # noqa: F401  (registers the commands)
 from dealweb.clikit import app
 from dealweb.ledger.commands import parse_assignments
@@ -364,3 +365,26 @@ def test_add_deal_from_file_refuses_field_options_it_would_ignore(db: str, tmp_p
     result = run("add-deal", "--from-file", f, "--id", "other-id", "--db", db)
     assert result.exit_code == 2 and "drop --id" in result.stderr
     assert "new-one" not in run("deals", "--db", db, "-f", "csv").output
+
+
+def test_placeholder_source_url_is_refused_on_write_only(db: str) -> None:
+    # README-style "--source https://..." is a placeholder: refused when written ...
+    result = run(
+        "edit-deal", "asml-mistral-2025", "--set", "status=completed", "--source", "https://...",
+        "--db", db,
+    )
+    assert result.exit_code == 2 and "a real http(s) URL" in result.stderr
+    # ... but a ledger that already stores one stays readable and editable (the rule is not in
+    # the model, so existing rows still load)
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db)  # a legacy placeholder, stored before this rule existed
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO sources (deal_id, position, url) "
+                             "VALUES ('asml-mistral-2025', 99, 'https://...')"))
+    engine.dispose()
+    ledger = dealweb.open(db)
+    deal = ledger.deal("asml-mistral-2025")
+    assert any(str(s.url) == "https://..." for s in deal.sources)
+    ledger.edit_deal(deal.id, {"status": "completed"}, reason="still editable")
+    ledger.close()

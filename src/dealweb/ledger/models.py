@@ -122,6 +122,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
 
 
+#: A URL worth citing: a host of dot-separated, non-empty labels ("https://..." is a placeholder).
+#: Only sources written from now on must pass it (see :meth:`Ledger.upsert_deal`): a stricter rule
+#: in the model itself would make ledgers that already store such a source unreadable.
+REAL_URL_RE = re.compile(r"^https?://[^\s/.]+(?:\.[^\s/.]+)+(?:[/?#:]\S*)?$")
+
+
 class Source(_Model):
     """Where a fact was read. ``url`` is required; prefer primary sources."""
 

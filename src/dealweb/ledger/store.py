@@ -38,6 +38,7 @@ from dealweb.ledger import fx, rows
 from dealweb.ledger.errors import FieldError
 from dealweb.ledger.frames import COMPANY_COLUMNS, DEAL_COLUMNS, FIGURE_COLUMNS
 from dealweb.ledger.models import (
+    REAL_URL_RE,
     Company,
     Deal,
     DealKind,
@@ -434,6 +435,9 @@ class Ledger:
         """
         deal = self.prepare_deal(deal)
         with self._session() as s:
+            row = s.get(DealRow, deal.id)
+            known = {src.url for src in rows.deal_from_row(row).sources} if row else set()
+            _check_new_sources(deal, known)
             return _upsert_row(
                 s, "deal", DealRow, deal, rows.deal_from_row, rows.write_deal, reason, source_url
             )
@@ -472,6 +476,8 @@ class Ledger:
                         data[f] = None
             if source_url:
                 Source(url=source_url)  # validate before use
+                if not REAL_URL_RE.match(source_url):
+                    raise FieldError("source", source_url, _REAL_URL_EXPECTED, deal_id)
                 if all(src["url"] != source_url for src in data["sources"]):
                     data["sources"] = [*data["sources"], {"url": source_url}]
             updated = self.prepare_deal(data)
@@ -791,6 +797,18 @@ def _fill_usd(deal: Deal) -> Deal:
 
 def _snapshot(model: Company | Deal) -> dict[str, Any]:
     return model.model_dump(mode="json")
+
+
+_REAL_URL_EXPECTED = (
+    "a real http(s) URL with a host like example.com ('https://...' is a placeholder)"
+)
+
+
+def _check_new_sources(deal: Deal, known: set[str]) -> None:
+    """Sources a write adds must be real URLs; ones the ledger already stores are left alone."""
+    for i, src in enumerate(deal.sources):
+        if src.url not in known and not REAL_URL_RE.match(src.url):
+            raise FieldError(f"sources.{i}.url", src.url, _REAL_URL_EXPECTED, deal.id)
 
 
 def _upsert_row(
