@@ -8,6 +8,7 @@ result; user errors exit with status 2 and a one-line message (never a traceback
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,12 +200,15 @@ def deals(
             for d, p in zip(frame["announced"], frame["date_precision"], strict=True)
         ],
         amount=[
-            format_usd_range(lo, hi, up) + (" (GW est.)" if basis == "gw_estimate" else "")
-            for lo, hi, up, basis in zip(
+            _qualifier(stated, lo, hi, up)
+            + format_usd_range(lo, hi, up)
+            + (" (GW est.)" if basis == "gw_estimate" else "")
+            for lo, hi, up, basis, stated in zip(
                 frame["amount_usd_low"],
                 frame["amount_usd_high"],
                 frame["up_to"],
                 frame["usd_basis"],
+                frame["amount_stated"],
                 strict=True,
             )
         ],
@@ -213,6 +217,21 @@ def deals(
         "id", "announced", "payer", "payee", "kind", "amount", "gigawatts", "status", "source_url"
     ]
     emit(shown, fmt, title=f"Deals ({len(frame)})", columns=cols)
+
+
+_QUALIFIER_RE = re.compile(
+    r"^(more than|over|at least|about|around|nearly|almost|roughly|approximately)\s+[$€£¥]",
+    re.IGNORECASE,
+)
+
+
+def _qualifier(stated: object, low: object, high: object, up_to: bool) -> str:
+    """'more than ', 'about ' … when the deal states its one amount that way ("more than $10
+    billion" is stored as 10e9..10e9; the table should not print a bare "$10.0B")."""
+    if up_to or not isinstance(stated, str) or low != high:
+        return ""
+    m = _QUALIFIER_RE.match(stated.strip())
+    return m.group(1).lower() + " " if m else ""
 
 
 def _announced_text(date: pd.Timestamp, precision: str) -> str:
