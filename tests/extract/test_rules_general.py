@@ -721,3 +721,53 @@ def test_an_up_to_amount_keeps_its_currency(extractor) -> None:
     # "up to $5 billion" has only a ceiling; its currency is still USD (it used to be null)
     cands = extractor.extract("Microsoft will invest up to $5 billion in Anthropic.")
     assert [(c.currency, c.amount_usd_high, c.up_to) for c in cands] == [("USD", 5e9, True)]
+
+
+# --- fixes after batches 33-35 (README "Fixes after batches 33–35") ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amazon has led a $3 billion investment into the AI startup Anthropic.",
+        "Amazon co-led a hefty $3 billion investment in Anthropic last week.",
+        "Amazon joined the $3 billion investment in Anthropic.",
+    ],
+)
+def test_leading_or_joining_a_raise_does_not_give_the_investors_share(extractor, text) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    c = deals(extractor, text)[(amzn, ant, "equity_investment")]
+    assert c.amount_usd_low is None and c.amount_usd_high is None
+
+
+def test_investor_stating_its_own_amount_keeps_it(extractor) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    got = deals(extractor, "Amazon invested $3 billion in Anthropic.")
+    c = got[(amzn, ant, "equity_investment")]
+    assert c.amount_usd_high == 3e9
+
+
+def test_raise_in_new_financing_backed_by_an_investor_is_the_total(extractor) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    text = ("Anthropic is seeking to raise about $9 billion in new financing, backed by Amazon "
+            "and other investors.")  # fmt: skip
+    c = deals(extractor, text)[(amzn, ant, "equity_investment")]
+    assert c.amount_usd_high is None
+
+
+def test_financing_package_total_does_not_size_the_backers_deal(extractor) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    text = ("Anthropic has secured a funding round with key backing from Amazon. "
+            "The $9 billion financing package will be split between $4 billion in equity and "
+            "$5 billion in debt.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(amzn, ant, "equity_investment")].amount_usd_high is None
+
+
+def test_overall_structure_is_the_whole_not_the_investors_part(extractor) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    text = ("Amazon will invest up to $1 billion in Anthropic, with the overall $9 billion "
+            "structure including $4 billion in debt.")  # fmt: skip
+    got = deals(extractor, text)
+    assert list(got) == [(amzn, ant, "equity_investment")]
+    assert got[(amzn, ant, "equity_investment")].amount_usd_high == 1e9

@@ -188,7 +188,7 @@ _NEW_LEVEL_LEFT = re.compile(
 )
 _AGGREGATE_LEFT = re.compile(
     r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
-    r"aggregate)\W+(?:[\w'’-]+\W+){0,6}$"
+    r"overall|aggregate)\W+(?:[\w'’-]+\W+){0,6}$"
     # "the investment is part of xAI's $5 billion fundraise": the whole of which a deal is a part
     r"|\b(?:part|portion|half|share) of\s+(?:[\w'’-]+\s+){1,3}$"
 )
@@ -882,18 +882,7 @@ class RuleExtractor:
                 # including Aker, Nokia, and Nvidia": a total from several; the investor list
                 # is read by _participants, without amounts.
                 continue
-            if isinstance(anchor, Money) and (
-                re.match(
-                    r"\W*(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}"
-                    r"(?:funding|financing|investment|equity|series\s+\w+)?\s*"
-                    r"(?:round|fundrais\w*|raise)\b",
-                    after,
-                )
-                or (
-                    re.match(r"\W*in\s+(?:(?:a|an|the|its)\s+)?(?:[\w-]+\s+){0,4}round\b", after)
-                    and _RAISE_VERB.search(low[: anchor.start])
-                )
-            ):
+            if isinstance(anchor, Money) and _round_total(low, anchor, family == "equity"):
                 # "$13 billion in a round led by …", "OpenAI's $6.6 billion funding round": the
                 # round's total, not what this investor put in.
                 cand = _without_amount(cand)
@@ -1597,6 +1586,49 @@ class RuleExtractor:
 
 
 # --- helpers --------------------------------------------------------------------------------
+# "$13 billion in a round", "a $20 billion financing package": the size of a whole raise
+_ROUND_RIGHT = re.compile(
+    r"\W*(?:\([^)]{0,40}\)\s*)?(?:[\w-]+\s+){0,2}"
+    r"(?:funding|financing|investment|equity|series\s+\w+)?\s*"
+    r"(?:round|fundrais\w*|raise|(?:funding|financing) package)\b"
+)
+# "raise $20 billion in new financing", "secured $5 billion in a round"
+_ROUND_IN_RIGHT = re.compile(
+    r"\W*in\s+(?:(?:a|an|the|its)\s+)?(?:[\w-]+\s+){0,4}?(?:round|financing|funding)\b"
+)
+# "Nvidia led a $2 billion investment", "participated in the $6.6 billion raise": the investor
+# leads or joins a raise whose total is stated, not its own share.
+_LED_LEFT = re.compile(
+    r"\b(?:led|leads|leading|co-led|co-leads|co-leading|lead|co-lead|anchored|anchoring|"
+    r"participat(?:e|es|ed|ing) in|join(?:s|ed|ing)?)\s+(?:(?:a|an|the|its|this|that)\s+)?"
+    r"(?:[\w-]+\s+){0,2}$"
+)
+
+
+def _round_total(low: str, anchor: Money, equity: bool = True) -> bool:
+    """Whether ``anchor`` is the total of a funding round rather than one investor's amount.
+
+    An investor that leads or joins a round, or backs a company raising a round, puts in an
+    unknown share of the stated total (README, batches 33-35: "X led a $2 billion investment",
+    "raise about $20 billion in new financing, backed by X"). Leading or joining counts only for
+    a stake (``equity``).
+
+    >>> from dealweb.extract.quantities import find_money
+    >>> low = "nvidia led a $2 billion investment in the startup."
+    >>> _round_total(low, find_money(low)[0])
+    True
+    >>> low = "nvidia invested $2 billion in the startup."
+    >>> _round_total(low, find_money(low)[0])
+    False
+    """
+    after, before = low[anchor.end :], low[: anchor.start]
+    return bool(
+        _ROUND_RIGHT.match(after)
+        or (_ROUND_IN_RIGHT.match(after) and _RAISE_VERB.search(before))
+        or (equity and _LED_LEFT.search(before[-60:]))
+    )
+
+
 def _without_amount(c: Candidate) -> Candidate:
     """The candidate with its money figures removed (kept in ``amount_stated`` for review)."""
     return c.with_(
