@@ -90,14 +90,16 @@ def format_usd(value: float | None) -> str:
 
 
 def format_usd_range(low: float | None, high: float | None, up_to: bool = False) -> str:
-    """'$30.0B', '$17.4B–$19.4B', 'up to $5.0B', '' when unknown."""
+    """'$30.0B', '$17.4B–$19.4B', 'up to $5.0B', '≥ $10.0B' (no upper end), '' when unknown."""
     lo_missing = low is None or low != low
     hi_missing = high is None or high != high
     if lo_missing and hi_missing:
         return ""
     if lo_missing:
         return ("up to " if up_to else "≤ ") + format_usd(high)
-    if hi_missing or low == high:
+    if hi_missing:
+        return ("up to " if up_to else "≥ ") + format_usd(low)
+    if low == high:
         return ("up to " if up_to else "") + format_usd(low)
     return f"{format_usd(low)}–{format_usd(high)}" + (" (up to)" if up_to else "")
 

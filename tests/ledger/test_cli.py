@@ -393,7 +393,10 @@ def test_placeholder_source_url_is_refused_on_write_only(db: str) -> None:
 def test_deals_table_keeps_more_than_and_about() -> None:
     from dealweb.ledger.commands import _qualifier
 
-    assert _qualifier("more than $10 billion over six years", 10e9, 10e9, False) == "more than "
-    assert _qualifier("About €1.3 billion", 1.4e9, 1.4e9, False) == "about "
+    assert _qualifier("more than $10 billion over six years", 10e9, None, False) == (
+        "more than $10.0B"
+    )
+    assert _qualifier("About €1.3 billion", 1.4e9, 1.4e9, False) == "about $1.4B"
+    assert _qualifier("about $1 billion to $2 billion", 1e9, 2e9, False) == ""
     assert _qualifier("up to $5 billion", None, 5e9, True) == ""
     assert _qualifier("$30 billion", 30e9, 30e9, False) == ""

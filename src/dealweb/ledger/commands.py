@@ -200,8 +200,7 @@ def deals(
             for d, p in zip(frame["announced"], frame["date_precision"], strict=True)
         ],
         amount=[
-            _qualifier(stated, lo, hi, up)
-            + format_usd_range(lo, hi, up)
+            (_qualifier(stated, lo, hi, up) or format_usd_range(lo, hi, up))
             + (" (GW est.)" if basis == "gw_estimate" else "")
             for lo, hi, up, basis, stated in zip(
                 frame["amount_usd_low"],
@@ -226,12 +225,14 @@ _QUALIFIER_RE = re.compile(
 
 
 def _qualifier(stated: object, low: object, high: object, up_to: bool) -> str:
-    """'more than ', 'about ' … when the deal states its one amount that way ("more than $10
-    billion" is stored as 10e9..10e9; the table should not print a bare "$10.0B")."""
-    if up_to or not isinstance(stated, str) or low != high:
+    """'more than $10.0B', 'about $9.7B' … when the deal states its one amount that way ("more
+    than $10 billion" is stored as low 10e9 with no or the same high; a bare "$10.0B" would hide
+    the words), else ''."""
+    one = low is not None and low == low and (high is None or high != high or high == low)
+    if up_to or not isinstance(stated, str) or not one:
         return ""
     m = _QUALIFIER_RE.match(stated.strip())
-    return m.group(1).lower() + " " if m else ""
+    return f"{m.group(1).lower()} {format_usd(low)}" if m else ""
 
 
 def _announced_text(date: pd.Timestamp, precision: str) -> str:
