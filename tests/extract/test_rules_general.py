@@ -771,3 +771,21 @@ def test_overall_structure_is_the_whole_not_the_investors_part(extractor) -> Non
     got = deals(extractor, text)
     assert list(got) == [(amzn, ant, "equity_investment")]
     assert got[(amzn, ant, "equity_investment")].amount_usd_high == 1e9
+
+
+def test_leading_valued_at_sizes_the_deal_that_follows(extractor) -> None:
+    oai, cw = ids(extractor, "OpenAI", "CoreWeave")
+    text = ("OpenAI has signed a multi-year partnership with CoreWeave. Valued at over $4 billion, "
+            "the deal covers new compute capacity.")  # fmt: skip
+    got = deals(extractor, text)
+    assert len(got) == 1
+    (c,) = got.values()
+    assert (c.payer, c.payee) == (oai, cw)
+    assert (c.amount_usd_low, c.amount_usd_high) == (4e9, 4e9)
+
+
+def test_leading_valued_at_before_a_company_is_a_valuation(extractor) -> None:
+    text = ("OpenAI has signed a multi-year partnership with CoreWeave. Valued at $40 billion, "
+            "the startup plans to list its shares.")  # fmt: skip
+    got = deals(extractor, text)
+    assert all(c.amount_usd_high is None for c in got.values())

@@ -341,6 +341,12 @@ _LICENCE_CUE = re.compile(
 _DEAL_VALUE_OF = re.compile(
     r"\b(?:with an?|for an?|total|contract|deal|transaction|order)\s+(?:total\s+)?value of\W*$"
 )
+# "Valued at over $10 billion, the deal aims …": a size phrase put before the deal it sizes
+_LEADING_VALUED = re.compile(r"(?:^|[.;:!?]\s+)\W*(?:valued at|worth)\s*$")
+_DEAL_AFTER_VALUE = re.compile(
+    r"\s*,\s*(?:the|this|that|its|their)\s+(?:[\w-]+\s+){0,3}?(?:deals?|agreements?|"
+    r"contracts?|partnership|pacts?|commitments?|orders?|investments?|transactions?)\b"
+)
 # "This Meta deal is Nebius' second contract": a company naming a deal is not its subject
 _DEAL_NOUN = {"deal", "deals", "contract", "contracts", "agreement", "agreements", "pact",
               "partnership", "order", "investment"}  # fmt: skip
@@ -1100,6 +1106,8 @@ class RuleExtractor:
             hit = None  # "its first $1 billion investment in OpenAI": a deal, not a tranche
         if hit and hit.group(1).startswith("value") and _DEAL_VALUE_OF.search(left):
             hit = None
+        if hit and _LEADING_VALUED.search(left) and _DEAL_AFTER_VALUE.match(clause_low[m.end :]):
+            hit = None  # "Valued at over $10 billion, the deal …": the deal's size, put first
         if hit and not (
             re.match(r"valu|worth|estimat", hit.group(1))
             and _DEAL_VALUED.search(left[-90:])
