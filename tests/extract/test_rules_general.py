@@ -789,3 +789,18 @@ def test_leading_valued_at_before_a_company_is_a_valuation(extractor) -> None:
             "the startup plans to list its shares.")  # fmt: skip
     got = deals(extractor, text)
     assert all(c.amount_usd_high is None for c in got.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intel will make a $2 billion equity investment in AMD and will receive warrants to "
+        "purchase additional equity.",
+        "AMD said Intel will get warrants to buy more stock.",
+    ],
+)
+def test_subject_of_receive_holds_the_warrants(extractor, text) -> None:
+    intel, amd = ids(extractor, "Intel", "AMD")
+    got = deals(extractor, text)
+    assert (amd, intel, "warrant") in got
+    assert (intel, amd, "warrant") not in got

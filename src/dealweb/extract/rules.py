@@ -1575,8 +1575,17 @@ class RuleExtractor:
                           + _DESCRIPTOR.pattern[2:], low)  # fmt: skip
             roles = _DESCRIPTOR_ROLES.get(d.group(1)) if d else None
             owned = [m for m in (a, b) if roles and self.gazetteer.role(m.cid) in roles]
+        # "Disney will invest $1 billion in OpenAI and will receive warrants": the subject of
+        # "receive" holds them, whichever company is named between.
+        recv = re.search(r"\b(?:receiv\w*|gets?|got|obtain\w*)\s+(?:[\w-]+\s+){0,3}?warrants?\b",
+                         low)  # fmt: skip
+        subjects = [m for m in (a, b) if recv and span(m)[1] <= recv.start()
+                    and m.prev not in _PREPOSITIONS and not m.possessive]  # fmt: skip
         if owned:
             issuer, holder = owned[0], (b if owned[0] is a else a)
+        elif subjects:
+            holder = subjects[-1]
+            issuer = b if holder is a else a
         elif re.search(r"\b(receiv\w+|gets|got|obtain\w*)\b", low[span(a)[1] : span(b)[0]]):
             issuer, holder = b, a  # "Disney will receive warrants … from OpenAI"
         quote, qs, qe = _quote(sent.text, s0)
