@@ -804,3 +804,18 @@ def test_subject_of_receive_holds_the_warrants(extractor, text) -> None:
     got = deals(extractor, text)
     assert (amd, intel, "warrant") in got
     assert (intel, amd, "warrant") not in got
+
+
+def test_chief_executive_announcing_a_deal_speaks_for_the_company(extractor) -> None:
+    intel, nscale = ids(extractor, "Intel", "Nscale")
+    text = "Intel CEO Jane Example announced a $400 million equity investment in Nscale."
+    c = deals(extractor, text)[(intel, nscale, "equity_investment")]
+    assert c.amount_usd_high == 4e8
+
+
+def test_chief_executive_reporting_another_companys_deal_is_not_a_party(extractor) -> None:
+    intel, oai, nscale = ids(extractor, "Intel", "OpenAI", "Nscale")
+    got = deals(extractor, "Intel CEO Jane Example said that OpenAI signed a $4 billion deal "
+                           "with Nscale.")  # fmt: skip
+    assert set(got) == {(oai, nscale, "cloud_commitment")}
+    assert not any(intel in k for k in got)

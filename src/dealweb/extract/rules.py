@@ -233,6 +233,13 @@ _NON_PARTY_AFTER = {
     "analysts", "chairman", "board", "investors", "rival", "rivals", "competitor",
     "competitors", "challenger",
 }  # fmt: skip
+# "Nvidia CEO Jensen Huang announced a £500 million investment": the chief executive announcing
+# a deal speaks for the company ("… announced that X will …" reports someone else's deal).
+_SPEAKS_FOR = re.compile(
+    r"\s*(?:'s\s+|’s\s+)?(?i:ceo|chief executive(?: officer)?|chairman|chairwoman|president)"
+    r"\s+(?:[A-Z][\w.’'-]*\s+){1,3}(?:has\s+|had\s+)?(?:announced|unveiled|pledged|committed|"
+    r"signed|agreed)\s+(?:an?|the|its)\b"
+)
 _NON_PARTY_BEFORE = {
     "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
     "versus", "vs", "vs.", "according", "per", "including", "from its dependence on",
@@ -740,6 +747,8 @@ class RuleExtractor:
         )  # fmt: skip
         if possessive and nxt2 is not None and nxt2.lower_ in _NON_PARTY_AFTER:
             non_party = True
+        if non_party and _SPEAKS_FOR.match(doc[ent.end : ent.end + 8].text):
+            non_party = False  # "Nvidia CEO Jensen Huang announced a £500 million investment"
         if prev in {"this", "that", "the"} and nxt is not None and nxt.lower_ in _DEAL_NOUN:
             non_party = True  # "This Meta deal is Nebius' second …": names a deal, not a party
         if prev == "(" and nxt is not None and nxt.text == ")":
