@@ -819,3 +819,25 @@ def test_chief_executive_reporting_another_companys_deal_is_not_a_party(extracto
                            "with Nscale.")  # fmt: skip
     assert set(got) == {(oai, nscale, "cloud_commitment")}
     assert not any(intel in k for k in got)
+
+
+def test_total_order_placed_is_the_orders_size(extractor) -> None:
+    ant, avgo = ids(extractor, "Anthropic", "Broadcom")
+    got = deals(extractor, "Broadcom said Anthropic had placed a total order of $8 billion.")
+    c = got[(ant, avgo, "hardware_purchase")]
+    assert (c.amount_usd_low, c.amount_usd_high) == (8e9, 8e9)
+
+
+def test_order_confirmed_by_a_chief_executive_is_with_the_chiefs_company(extractor) -> None:
+    ant, avgo = ids(extractor, "Anthropic", "Broadcom")
+    text = ("Broadcom CEO Jane Example confirmed in March that Anthropic had placed an order of "
+            "$8 billion for AI racks.")  # fmt: skip
+    got = deals(extractor, text)
+    assert set(got) == {(ant, avgo, "hardware_purchase")}
+    assert got[(ant, avgo, "hardware_purchase")].amount_usd_high == 8e9
+
+
+def test_chief_executive_commenting_on_a_raise_is_not_an_investor(extractor) -> None:
+    msft = ids(extractor, "Microsoft")[0]
+    got = deals(extractor, "Microsoft CEO Jane Example said OpenAI has raised $5 billion.")
+    assert not any(msft in k for k in got)

@@ -240,6 +240,12 @@ _SPEAKS_FOR = re.compile(
     r"\s+(?:[A-Z][\w.’'-]*\s+){1,3}(?:has\s+|had\s+)?(?:announced|unveiled|pledged|committed|"
     r"signed|agreed)\s+(?:an?|the|its)\b"
 )
+_ORDER_PLACED = re.compile(
+    r"\b(?:plac\w+|made|gave)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}orders?\b"
+)
+_EXECUTIVE_AFTER = re.compile(
+    r"\s*(?:'s\s+|’s\s+)?(?:ceo|chief executive|chairman|chairwoman|president)\b"
+)
 _NON_PARTY_BEFORE = {
     "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
     "versus", "vs", "vs.", "according", "per", "including", "from its dependence on",
@@ -347,6 +353,9 @@ _LICENCE_CUE = re.compile(
 # "with a total value of $1.3 billion", "a contract value of": the deal's own size
 _DEAL_VALUE_OF = re.compile(
     r"\b(?:with an?|for an?|total|contract|deal|transaction|order)\s+(?:total\s+)?value of\W*$"
+    # "placed a total order of $21 billion": the order's own size, not a running total
+    r"|\b(?:placed|plac\w+|made|signed)\s+(?:an?\s+)?total\s+(?:orders?|purchases?)\s+"
+    r"(?:of|worth|valued at)\W*$"
 )
 # "Valued at over $10 billion, the deal aims …": a size phrase put before the deal it sizes
 _LEADING_VALUED = re.compile(r"(?:^|[.;:!?]\s+)\W*(?:valued at|worth)\s*$")
@@ -818,6 +827,15 @@ class RuleExtractor:
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
+        if len(parties) == 1 and _ORDER_PLACED.search(low):
+            # "Broadcom CEO Jane Doe confirmed that Anthropic had placed an order of $21 billion":
+            # with no other counterparty, the company whose chief speaks took the order (not
+            # so for a raise: "Microsoft's CEO said OpenAI raised $5 billion").
+            heads = [m for m in clause.mentions if m.label == "ORG" and m.non_party
+                     and m.cid != parties[0].cid
+                     and _EXECUTIVE_AFTER.match(low, m.end - base)]  # fmt: skip
+            if len({m.cid for m in heads}) == 1:
+                parties = sorted([*parties, heads[0]], key=lambda m: m.start)
         two = re.search(r"\bthe two (?:firms|companies|groups|partners)\b", low)
         if two and len(self._context) == 2:
             # "This deal builds on Nscale's agreements with Microsoft. Earlier, the two firms had
