@@ -841,3 +841,13 @@ def test_chief_executive_commenting_on_a_raise_is_not_an_investor(extractor) -> 
     msft = ids(extractor, "Microsoft")[0]
     got = deals(extractor, "Microsoft CEO Jane Example said OpenAI has raised $5 billion.")
     assert not any(msft in k for k in got)
+
+
+def test_maker_of_the_hardware_named_is_not_lent_as_a_party(extractor) -> None:
+    meta, neb, nv = ids(extractor, "Meta", "Nebius", "Nvidia")
+    text = ("Meta signed a $9 billion cloud deal with Nebius. The deal gives Meta access to GPU "
+            "clusters running Nvidia's newest Rubin chips. The contract is worth $4 billion in "
+            "its first year.")  # fmt: skip
+    got = {(c.payer, c.payee, c.kind) for c in extractor.extract(text)}
+    assert (meta, neb, "cloud_commitment") in got
+    assert not any(nv in k for k in got)

@@ -243,6 +243,10 @@ _SPEAKS_FOR = re.compile(
 _ORDER_PLACED = re.compile(
     r"\b(?:plac\w+|made|gave)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}orders?\b"
 )
+_MAKER_OF = re.compile(
+    r"\W*(?:'s|’s)\s+(?:[\w-]+\s+){0,4}?(?:chips?|gpus?|processors?|accelerators?|superchips?|"
+    r"systems|servers?|hardware|architecture|platform)\b"
+)
 _EXECUTIVE_AFTER = re.compile(
     r"\s*(?:'s\s+|’s\s+)?(?:ceo|chief executive|chairman|chairwoman|president)\b"
 )
@@ -615,8 +619,13 @@ class RuleExtractor:
         the sentence must name one company other than ``known`` outside a possessive ("at
         IREN's facility"), which is then paired with ``known``.
         """
-        ms = [self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
-        ms = [m for m in ms if not m.non_party and not m.brand]
+        ents = [e for e in _ents(sent) if e.label_ == "ORG"]
+        ms = [self._mention(e, 0) for e in ents]
+        # "GPU clusters running Nvidia's Vera Rubin chips": the maker of the product named, not
+        # a party of the deal the sentence speaks of.
+        made = {m.cid for m, e in zip(ms, ents, strict=True) if m.possessive
+                and _MAKER_OF.match(sent.doc[e.end : e.end + 7].text.lower())}  # fmt: skip
+        ms = [m for m in ms if not m.non_party and not m.brand and m.cid not in made]
         ids = list(dict.fromkeys(m.cid for m in ms))
         if known is not None:
             plain = {m.cid for m in ms if m.cid != known and not m.possessive}
