@@ -851,3 +851,22 @@ def test_maker_of_the_hardware_named_is_not_lent_as_a_party(extractor) -> None:
     got = {(c.payer, c.payee, c.kind) for c in extractor.extract(text)}
     assert (meta, neb, "cloud_commitment") in got
     assert not any(nv in k for k in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meta signs a multibillion-dollar deal with Nebius for next-generation AI hardware.",
+        "Meta signed a $5 billion agreement with Nebius Group for AI hardware.",
+    ],
+)
+def test_deal_with_a_company_for_goods_makes_the_subject_the_buyer(extractor, text) -> None:
+    meta, neb = ids(extractor, "Meta", "Nebius")
+    got = {(c.payer, c.payee) for c in extractor.extract(text)}
+    assert got == {(meta, neb)}
+
+
+def test_deal_with_a_company_to_provide_keeps_the_seller_verb(extractor) -> None:
+    neb, meta = ids(extractor, "Nebius", "Meta")
+    got = deals(extractor, "Nebius signed a $5 billion deal with Meta to provide GPU capacity.")
+    assert (meta, neb, "cloud_commitment") in got

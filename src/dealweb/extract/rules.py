@@ -247,6 +247,10 @@ _MAKER_OF = re.compile(
     r"\W*(?:'s|’s)\s+(?:[\w-]+\s+){0,4}?(?:chips?|gpus?|processors?|accelerators?|superchips?|"
     r"systems|servers?|hardware|architecture|platform)\b"
 )
+_DEAL_WITH_FOR = re.compile(
+    r"\W*(?:group|platforms|inc\.?|corp\.?)?\s*for\s+(?!\$|€|£|about\b|up to\b|over\b|"
+    r"more than\b|\d|the next\b|the first\b|years?\b|its\b|their\b)"
+)
 _EXECUTIVE_AFTER = re.compile(
     r"\s*(?:'s\s+|’s\s+)?(?:ceo|chief executive|chairman|chairwoman|president)\b"
 )
@@ -1396,6 +1400,16 @@ class RuleExtractor:
             and re.match(r"\W*to\s+(?:leas|rent)\w*\b", low[max(0, other.end - base) :])
         ):  # fmt: skip
             return subject.cid, other.cid, single  # "an agreement with Lambda to lease servers"
+        if (
+            other.prev == "with" and subject.prev not in governing and other.start > subject.end
+            and _DEAL_WITH_FOR.match(low[max(0, other.end - base) :])
+            and re.search(r"\b(?:deals?|agreements?|contracts?|partnership|pacts?)\s+with\s+$",
+                          low[: max(0, other.start - base)])
+            and not _SELLER_VERB.search(low[max(0, subject.end - base) : other.start - base])
+        ):  # fmt: skip
+            # "Meta signs a deal with Nebius for AI hardware": what the deal is "for" is what
+            # the subject gets from the company it is signed with.
+            return subject.cid, other.cid, single
         if other.start < anchor_abs:  # "… with Nebius to provide …": the infinitive is ambiguous
             ahead = low[max(0, subject.end - base) : max(0, other.start - base)]
         # A verb after "a contract with OpenAI to supply …" is not OpenAI's: skip it then.
