@@ -870,3 +870,21 @@ def test_deal_with_a_company_to_provide_keeps_the_seller_verb(extractor) -> None
     neb, meta = ids(extractor, "Nebius", "Meta")
     got = deals(extractor, "Nebius signed a $5 billion deal with Meta to provide GPU capacity.")
     assert (meta, neb, "cloud_commitment") in got
+
+
+def test_described_subject_before_two_companies_after_with_is_the_party(extractor) -> None:
+    nv, nscale, msft, oai = ids(extractor, "Nvidia", "Nscale", "Microsoft", "OpenAI")
+    text = ("Nvidia has invested in the data center startup Nscale. The startup has become a key "
+            "player, securing over $6 billion in a data center partnership with Microsoft and "
+            "collaborating with OpenAI on a project in Norway.")  # fmt: skip
+    got = deals(extractor, text)
+    assert got[(msft, nscale, "cloud_commitment")].amount_usd_high == 6e9
+    assert not any(oai in k for k in got)
+
+
+def test_companies_given_as_examples_are_not_what_the_startup_refers_to(extractor) -> None:
+    nscale, msft, oai = ids(extractor, "Nscale", "Microsoft", "OpenAI")
+    text = ("Nscale builds data centers for training large AI models like those from OpenAI. "
+            "The startup has signed a $6 billion data center contract with Microsoft.")  # fmt: skip
+    got = deals(extractor, text)
+    assert set(got) == {(msft, nscale, "cloud_commitment")}

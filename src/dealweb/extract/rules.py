@@ -766,6 +766,8 @@ class RuleExtractor:
             or "participation from" in prev2
             or "away from" in prev2
             or "such as" in prev2
+            # "large AI models like those from OpenAI and Meta": examples, not parties
+            or bool(re.search(r"\blike (?:those|that|the ones) (?:from|of|by)$", prev2))
         )  # fmt: skip
         if possessive and nxt2 is not None and nxt2.lower_ in _NON_PARTY_AFTER:
             non_party = True
@@ -840,6 +842,12 @@ class RuleExtractor:
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
+        elif all(p.prev in _PREPOSITIONS for p in parties) and _DESCRIPTOR.match(low):
+            # "The startup has …, securing $14 billion in a partnership with Microsoft and
+            # collaborating with OpenAI": the described subject, not the companies after "with".
+            lead = self._with_described([], clause, sent, s0 - sent.start_char)[:1]
+            if lead and lead[0].cid not in {p.cid for p in parties}:
+                parties = [lead[0], *parties]
         if len(parties) == 1 and _ORDER_PLACED.search(low):
             # "Broadcom CEO Jane Doe confirmed that Anthropic had placed an order of $21 billion":
             # with no other counterparty, the company whose chief speaks took the order (not
