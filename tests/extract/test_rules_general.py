@@ -888,3 +888,19 @@ def test_companies_given_as_examples_are_not_what_the_startup_refers_to(extracto
             "The startup has signed a $6 billion data center contract with Microsoft.")  # fmt: skip
     got = deals(extractor, text)
     assert set(got) == {(msft, nscale, "cloud_commitment")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amazon took a minority stake in Anthropic.",
+        "Amazon has entered a partnership with Anthropic. The deal involves Amazon acquiring a "
+        "minor stake in Anthropic.",
+    ],
+)
+def test_stake_without_a_figure_is_an_equity_deal_without_amount(extractor, text) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    got = deals(extractor, text)
+    c = got[(amzn, ant, "equity_investment")]
+    assert c.amount_usd_low is None and c.amount_usd_high is None
+    assert (amzn, ant, "acquisition") not in got

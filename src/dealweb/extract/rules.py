@@ -118,6 +118,9 @@ _UNITS = re.compile(
 _VAGUE_AMOUNT = re.compile(
     r"\b(?:multi-?billion|billion)[- ]dollar\b|\b(?:tens|hundreds) of billions\b"
     r"|\bworth billions(?: of dollars)?\b|\bmulti-?gigawatt\b"
+    # "acquiring a minor stake in Mistral": a stake whose size is not given
+    r"|\b(?:minority|minor|small|significant|sizable|sizeable|undisclosed)"
+    r"(?=\s+(?:equity\s+)?stake\b)"
 )
 # "potentially expanding to $19.4 billion", "could rise to as much as": the ceiling of a deal
 _CEILING_LEFT = re.compile(
@@ -829,7 +832,7 @@ class RuleExtractor:
             vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
             if vague is None or not re.search(
                 r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment|deploy\w*|"
-                r"order\w*|purchas\w*|buy\w*)\b",
+                r"order\w*|purchas\w*|buy\w*|stake)\b",
                 low,
             ):
                 return []
@@ -1746,7 +1749,7 @@ def _worth_parsing(para: str) -> bool:
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
             r"collaboration|talks|discussions|negotiat\w+|investments?|multi-?billion|"
-            r"investors?|backers?|shareholders?|participants|round)\b",
+            r"investors?|backers?|shareholders?|participants|round|stakes?)\b",
             low,
         )
     )
