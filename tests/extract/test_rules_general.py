@@ -904,3 +904,15 @@ def test_stake_without_a_figure_is_an_equity_deal_without_amount(extractor, text
     c = got[(amzn, ant, "equity_investment")]
     assert c.amount_usd_low is None and c.amount_usd_high is None
     assert (amzn, ant, "acquisition") not in got
+
+
+def test_a_labs_models_made_available_on_a_cloud_is_distribution(extractor) -> None:
+    ant, amzn = ids(extractor, "Anthropic", "Amazon")
+    text = "The deal involves making Anthropic's AI models available on Amazon's cloud platform."
+    got = deals(extractor, text)
+    assert set(got) == {(ant, amzn, "distribution")}
+
+
+def test_models_as_an_example_are_not_distributed(extractor) -> None:
+    got = deals(extractor, "Amazon's cloud hosts many workloads, like Anthropic's rivals do.")
+    assert not any(k[2] == "distribution" for k in got)

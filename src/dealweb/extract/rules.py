@@ -254,6 +254,7 @@ _DEAL_WITH_FOR = re.compile(
     r"\W*(?:group|platforms|inc\.?|corp\.?)?\s*for\s+(?!\$|€|£|about\b|up to\b|over\b|"
     r"more than\b|\d|the next\b|the first\b|years?\b|its\b|their\b)"
 )
+_MODELS_OF = re.compile(r"\W*(?:'s|’s)\s+(?:[\w-]+\s+){0,2}models?\b")
 _EXECUTIVE_AFTER = re.compile(
     r"\s*(?:'s\s+|’s\s+)?(?:ceo|chief executive|chairman|chairwoman|president)\b"
 )
@@ -684,8 +685,10 @@ class RuleExtractor:
         has_power = bool(re.search(r"gigawatt|megawatt|\b[gm]w\b", low))
         products = any(e.label_ == "PRODUCT" for e in _ents(sent))
         vague = bool(_UNITS.search(low) or _VAGUE_AMOUNT.search(low))
+        models = _DISTRIBUTION_CUE.search(low) and re.search(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,2}"
+                                                            r"models?\b", low)  # fmt: skip
         if not (has_money or has_power or products or vague or "warrant" in low
-                or _SHARE_OPTION.search(low)):  # fmt: skip
+                or models or _SHARE_OPTION.search(low)):  # fmt: skip
             return []
         s0 = sent.start_char + offset
         clauses = self._clauses(sent, offset)
@@ -1541,9 +1544,12 @@ class RuleExtractor:
         products = [e for e in _ents(sent) if e.label_ == "PRODUCT"
                     and sent.doc[e.start - 1].lower_ not in _NOT_LISTED | {"as"}]  # fmt: skip
         orgs = [self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
-        if not products:
+        models = [m for m in orgs if m.possessive and _MODELS_OF.match(
+            sent.doc[m.tok_end : m.tok_end + 5].text.lower())]  # fmt: skip
+        if not products and not models:
             return []  # "models like ChatGPT": an example, not the product distributed
-        owner = products[0].ent_id_
+        # "making Mistral's AI models available on Azure": the owner of the models named
+        owner = products[0].ent_id_ if products else models[0].cid
         platforms = [
             m for m in _dedupe([o for o in orgs if not o.non_party])
             if m.cid != owner
