@@ -29,6 +29,7 @@ from dealweb.clikit import (
     note_gigawatt_pricing,
     user_errors,
 )
+from dealweb.stress.report import YEAR_COLUMNS
 from dealweb.stress.scenario import (
     MODELS,
     ScenarioError,
@@ -78,14 +79,8 @@ _USD_COLUMNS = (
     "cash",
     "debt",
     "equity_value",
-    "external_assets",
-    "due_in",
-    "received",
-    "due_out",
-    "paid",
-    "unpaid",
-    "cash_end",
-    "default_costs",
+    # the money columns of the per-year table
+    *(c for c in YEAR_COLUMNS if c not in ("year", "company_id", "company", "defaulted")),
 )
 
 
