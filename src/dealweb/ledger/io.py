@@ -49,7 +49,7 @@ from pydantic import ValidationError
 
 from dealweb.ledger.errors import FieldError, validation_messages
 from dealweb.ledger.models import Company, Deal
-from dealweb.ledger.store import Ledger
+from dealweb.ledger.store import USD_INPUTS, Ledger
 
 Format = Literal["yaml", "json", "csv", "parquet"]
 What = Literal["companies", "deals", "all"]
@@ -696,13 +696,6 @@ def _validate(
     return companies, deals
 
 
-#: Stored values derived from other fields: recomputed (dropped) when the file states one of those.
-_DERIVED = {
-    "amount_usd_low": {"amount_low", "amount_high", "currency", "announced"},
-    "amount_usd_high": {"amount_low", "amount_high", "currency", "announced"},
-}
-
-
 def _with_stored(ledger: Ledger, rec: Record) -> dict[str, Any]:
     """The record's fields over the stored version of the same id: what the file does not state
     (a column or key left out) keeps its stored value; what it states, even empty, wins.
@@ -721,11 +714,9 @@ def _with_stored(ledger: Ledger, rec: Record) -> dict[str, Any]:
     except KeyError:
         return rec.data  # a new record
     stated = set(rec.stated)
-    kept = {
-        k: v
-        for k, v in stored.items()
-        if k not in stated and not (_DERIVED.get(k, set()) & stated) and k != "sources"
-    }
+    # stored USD values are recomputed (dropped) when the file states what they derive from
+    derived = {"amount_usd_low", "amount_usd_high"} if USD_INPUTS & stated else set()
+    kept = {k: v for k, v in stored.items() if k not in stated | derived | {"sources"}}
     merged = {**kept, **rec.data}
     if rec.entity == "deal":
         merged["sources"] = _merged_sources(rec, stored.get("sources", []))

@@ -57,7 +57,7 @@ from dealweb.ledger.schema import (
 UpsertAction = Literal["create", "update", "restore", "unchanged"]
 
 #: Fields whose change makes a previously derived USD value stale.
-_AMOUNT_FIELDS = frozenset({"amount_low", "amount_high", "currency", "announced"})
+USD_INPUTS = frozenset({"amount_low", "amount_high", "currency", "announced"})
 
 
 
@@ -436,8 +436,7 @@ class Ledger:
         deal = self.prepare_deal(deal)
         with self._session() as s:
             row = s.get(DealRow, deal.id)
-            known = {src.url for src in rows.deal_from_row(row).sources} if row else set()
-            _check_new_sources(deal, known)
+            _check_new_sources(deal, {src.url for src in row.sources} if row else set())
             return _upsert_row(
                 s, "deal", DealRow, deal, rows.deal_from_row, rows.write_deal, reason, source_url
             )
@@ -470,7 +469,7 @@ class Ledger:
             data.update(changes)
             if "announced" in changes and "date_precision" not in changes:
                 data.pop("date_precision")  # re-derived from the new text ("2025-05" = month)
-            if _AMOUNT_FIELDS & set(changes):
+            if USD_INPUTS & set(changes):
                 for f in ("amount_usd_low", "amount_usd_high"):
                     if f not in changes:
                         data[f] = None

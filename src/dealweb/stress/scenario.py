@@ -78,14 +78,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class _YearRange(_Model):
+class YearRange(_Model):
     """``from_year`` .. ``until_year`` (either open) of a shock or of funding."""
 
     from_year: Year | None = None
     until_year: Year | None = None
 
     @model_validator(mode="after")
-    def _years_in_order(self) -> _YearRange:
+    def _years_in_order(self) -> YearRange:
         if self.from_year is not None and self.until_year is not None:
             if self.until_year < self.from_year:
                 raise ValueError(
@@ -95,12 +95,12 @@ class _YearRange(_Model):
         return self
 
 
-class RevenueShock(_YearRange):
+class RevenueShock(YearRange):
     target: str = Field(min_length=1, description="company id/name, role, or 'all'")
     change: Change
 
 
-class Funding(_YearRange):
+class Funding(YearRange):
     """Money a company raises from outside the deal network (new equity or debt), per year.
 
     Announced investments between companies in the ledger are already obligations

@@ -21,7 +21,7 @@ to its external assets in the years given. External revenue grows by the scenari
 Example
 -------
 >>> from dealweb.stress.examples import lab_and_cloud
->>> from dealweb.stress.scenario import Scenario
+>>> from dealweb.stress.scenario import Scenario, YearRange
 >>> deals, companies = lab_and_cloud()
 >>> system = prepare(deals, companies, None, Scenario(horizon=3))
 >>> system.companies, system.years
@@ -39,7 +39,7 @@ import pandas as pd
 
 from dealweb.stress.balance_sheets import build_balance_sheets
 from dealweb.stress.obligations import ObligationSet, build_obligations
-from dealweb.stress.scenario import Scenario
+from dealweb.stress.scenario import Scenario, YearRange
 
 #: ``fail_year`` of a company the scenario does not make fail (later than any year index).
 NEVER = np.iinfo(np.int64).max // 4
@@ -165,7 +165,7 @@ def _revenue_and_deal_factors(
     yr = np.asarray(years)
     revenue_factor = np.ones((len(ids), len(years)))
     for s in sc.shocks.revenue:
-        active = (yr >= (s.from_year or years[0])) & (yr <= (s.until_year or years[-1]))
+        active = _in_years(s, yr)
         revenue_factor[np.ix_(_targets(s.target, ids, roles), active)] *= 1.0 + s.change
     deal_factor = np.ones((len(obligations.deals), len(years)))
     cp = sc.shocks.compute_price
@@ -178,6 +178,12 @@ def _revenue_and_deal_factors(
     return revenue_factor, deal_factor
 
 
+def _in_years(span: YearRange, yr: np.ndarray) -> np.ndarray:
+    """Mask of the horizon years ``yr`` inside a shock's or funding's from/until years (open
+    ends reach the horizon's ends)."""
+    return (yr >= (span.from_year or yr[0])) & (yr <= (span.until_year or yr[-1]))
+
+
 def _new_funding(sc: Scenario, ids: list[str], roles: np.ndarray) -> np.ndarray:
     """(companies x years) money raised outside the network, summed over the scenario's
     ``funding`` entries (a role or 'all' gives every company it names the full amount)."""
@@ -185,7 +191,7 @@ def _new_funding(sc: Scenario, ids: list[str], roles: np.ndarray) -> np.ndarray:
     yr = np.asarray(years)
     funding = np.zeros((len(ids), len(years)))
     for f in sc.funding:
-        active = (yr >= (f.from_year or years[0])) & (yr <= (f.until_year or years[-1]))
+        active = _in_years(f, yr)
         funding[np.ix_(_targets(f.target, ids, roles), active)] += f.usd_per_year
     return funding
 
