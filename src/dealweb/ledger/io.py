@@ -622,10 +622,16 @@ def import_files(
     # Validation writes nothing, so a bad record leaves the database untouched.
     with Progress(transient=True, disable=not progress) as bar, ledger.transaction():
         task = bar.add_task("validating", total=2 * len(records))
+        # load the stored versions in bulk (kept referenced while validating, which merges a
+        # partial record over its stored version, and while writing)
+        stored = ledger.preload(
+            *(
+                [str(r.data["id"]) for r in records if r.entity == entity and r.data.get("id")]
+                for entity in ("company", "deal")
+            )
+        )
         companies, deals = _validate(ledger, records, lambda: bar.advance(task))
         bar.update(task, description="writing")
-        # load the stored versions in bulk (kept referenced while writing)
-        stored = ledger.preload([c.id for _, c in companies], [d.id for _, d in deals])
         for rec, company in companies:
             action = _write(rec, lambda c=company: ledger.upsert_company(c, reason=reason))
             report.companies[action] = report.companies.get(action, 0) + 1
@@ -704,8 +710,9 @@ def _with_stored(ledger: Ledger, rec: Record) -> dict[str, Any]:
     (its sources, term, notes, tags ...) to nothing. In a flat file the first source
     (``source_*`` columns) and the further ones (``sources``) are stated separately.
     """
-    if rec.stated is None or not rec.data.get("id"):
-        return rec.data
+    columns = DEAL_COLUMNS if rec.entity == "deal" else COMPANY_COLUMNS
+    if rec.stated is None or not rec.data.get("id") or (rec.flat and rec.stated >= set(columns)):
+        return rec.data  # nothing left out
     try:
         if rec.entity == "deal":
             stored = deal_to_dict(ledger.deal(str(rec.data["id"]), include_deleted=True))
