@@ -10,63 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from three_company_toy import COMPANIES, DEALS, B, scenario
 
 from dealweb.stress.montecarlo import monte_carlo
 from dealweb.stress.multiyear import run_stress
-from dealweb.stress.scenario import Scenario
 from dealweb.stress.single_period import horizon_inputs
 from dealweb.stress.system import prepare, revenue_paths
-
-B = 1e9
-COMPANIES = pd.DataFrame(
-    {
-        "id": ["lab", "cloud", "chip"],
-        "name": ["Lab", "Cloud", "Chip"],
-        "role": ["ai_lab", "cloud", "chipmaker"],
-    }
-)
-
-
-def commitment(id_: str, payer: str, payee: str, amount: float) -> dict:
-    return {
-        "id": id_,
-        "payer_id": payer,
-        "payee_id": payee,
-        "kind": "cloud_commitment",
-        "amount_usd_low": amount,
-        "amount_usd_high": amount,
-        "up_to": False,
-        "usd_basis": "stated",
-        "status": "announced",
-        "announced": pd.Timestamp("2026-01-01"),
-        "term_start": pd.Timestamp("2026-01-01"),
-        "term_years": 3.0,
-        "stake_pct": float("nan"),
-    }
-
-
-DEALS = pd.DataFrame(
-    [
-        commitment("lab-cloud", "lab", "cloud", 60 * B),
-        commitment("cloud-chip", "cloud", "chip", 54 * B),
-    ]
-)
-SHEETS = {
-    "lab": {
-        "revenue": 10 * B,
-        "cash": 5 * B,
-        "debt": 0,
-        "equity_value": 100 * B,
-        "cash_margin": 1.0,
-    },
-    "cloud": {"revenue": 0, "cash": 0, "debt": 0, "equity_value": 50 * B, "cash_margin": 1.0},
-    "chip": {"revenue": 0, "cash": 0, "debt": 0, "equity_value": 80 * B, "cash_margin": 1.0},
-}
-
-
-def scenario(**kw: object) -> Scenario:
-    return Scenario.model_validate({"horizon": 3, "balance_sheets": {"overrides": SHEETS}, **kw})
-
 
 LAB_FAILS = {"fail": [{"company": "lab"}]}
 
