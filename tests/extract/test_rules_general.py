@@ -916,3 +916,37 @@ def test_a_labs_models_made_available_on_a_cloud_is_distribution(extractor) -> N
 def test_models_as_an_example_are_not_distributed(extractor) -> None:
     got = deals(extractor, "Amazon's cloud hosts many workloads, like Anthropic's rivals do.")
     assert not any(k[2] == "distribution" for k in got)
+
+
+# --- lists of deals (session 3, the largest blind error cause: several deals in one sentence) ---
+
+
+def test_each_item_of_a_deal_list_keeps_its_own_counterparty_and_size(extractor) -> None:
+    oai, amd, nv = ids(extractor, "OpenAI", "AMD", "Nvidia")
+    text = ("The chip deal follows other commitments by OpenAI, including a 4-gigawatt supply "
+            "agreement with AMD signed last month, and a partnership with Nvidia involving up to "
+            "$80 billion in investments and at least 8 gigawatts of data-center capacity.")
+    got = deals(extractor, text)
+    assert (oai, amd, "hardware_purchase") in got
+    assert got[(oai, amd, "hardware_purchase")].amount_usd_high is None  # not Nvidia's $80B
+    assert got[(nv, oai, "equity_investment")].amount_usd_high == 80e9
+    assert got[(oai, nv, "compute_capacity")].gigawatts == 8
+    assert (oai, amd, "equity_investment") not in got
+
+
+def test_list_items_borrow_the_described_head(extractor) -> None:
+    nv, intel, oai = ids(extractor, "Nvidia", "Intel", "OpenAI")
+    text = ("Nvidia keeps spreading its cash around. This year the company has taken several "
+            "stakes in partners, including a $4 billion investment in Intel, a $60 billion "
+            "commitment to OpenAI, and smaller investments in other firms.")
+    got = deals(extractor, text)
+    assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9
+    assert got[(nv, oai, "equity_investment")].amount_usd_high == 60e9
+
+
+def test_an_apposition_restating_a_deal_is_not_a_list(extractor) -> None:
+    msft, iren = ids(extractor, "Microsoft", "IREN")
+    text = "Microsoft signed a deal with IREN, a $7 billion contract for GPU capacity."
+    got = deals(extractor, text)
+    assert set(got) == {(msft, iren, "cloud_commitment")}
+    assert got[(msft, iren, "cloud_commitment")].amount_usd_high == 7e9

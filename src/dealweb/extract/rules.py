@@ -90,7 +90,9 @@ _CLOUD_WORDS = re.compile(
     r"\b(cloud|compute|computing|capacity|services?|data cent\w+|datacent\w+|"
     r"infrastructure|gpu capacity)\b"
 )
-_POWER_CONTEXT = re.compile(r"\b(comput\w+ (power|capacity)|compute capacity)\b")
+_POWER_CONTEXT = re.compile(
+    r"\b(comput\w+ (power|capacity)|compute capacity|data[- ]?cent(?:er|re) capacity)\b"
+)
 # Verbs whose subject is the seller, when they stand between the subject and the amount.
 _SELLER_VERB = re.compile(
     r"\b(provid(?:e|es|ed|ing)|"
@@ -400,6 +402,8 @@ class _Clause:
     end: int
     text: str
     mentions: list[_Mention] = field(default_factory=list)
+    item: bool = False  # an item of a list of deals ("…, and a partnership with Nvidia …")
+    head: str = ""  # the company the listed deals belong to, when the item does not name it
 
 
 @dataclass
@@ -695,10 +699,13 @@ class RuleExtractor:
         status = _status(low)
         out: list[_Found] = []
         prev: _Found | None = None
+        prev_clause: _Clause | None = None
         for clause in clauses:
+            if clause.item and prev is not None and prev_clause is not None:
+                clause.head = _list_head(prev, prev_clause, clause)
             got = self._clause(clause, sent, s0, status, date, prev)
             if got:
-                prev = got[-1]
+                prev, prev_clause = got[-1], clause
             out.extend(got)
         dist = self._distribution(sent, s0, status, date)
         out.extend(f for f in dist if all(f.cand.key != o.cand.key for o in out))
@@ -734,7 +741,8 @@ class RuleExtractor:
             comma = next((t.i for t in sent[1:14] if t.text == ","), None)
             if comma is not None:
                 cuts.append(comma)
-        cuts = sorted(set(cuts))
+        items = _list_items(sent)
+        cuts = sorted(set(cuts) | set(items))
         cuts.append(sent.end)
         doc = sent.doc
         clauses = []
@@ -742,7 +750,9 @@ class RuleExtractor:
             if b <= a:
                 continue
             span = doc[a:b]
-            c = _Clause(span.start_char + offset, span.end_char + offset, span.text)
+            c = _Clause(
+                span.start_char + offset, span.end_char + offset, span.text, item=a in items
+            )
             for ent in _ents(sent):
                 if ent.start >= a and ent.end <= b:
                     c.mentions.append(self._mention(ent, offset))
@@ -845,6 +855,10 @@ class RuleExtractor:
             monies = [Money(vague.start(), vague.end(), said, unit, None, None, False, None, None)]
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
+        if clause.head and parties and parties[0].prev in _PREPOSITIONS:
+            # "…, and a partnership with Nvidia involving up to $100 billion": the item's deal
+            # is the list head's, with the company the item names.
+            parties = [_Mention(clause.head, "ORG", base, base, 0, 0), *parties]
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
@@ -900,6 +914,7 @@ class RuleExtractor:
             ]
         quote, quote_start, quote_end = _quote(sent.text, s0)
         anchors: list[Money | Power] = list(monies) if monies else list(powers)
+        own_from: dict[int, int] = {}  # a coordinated power deal's cue is read after the money
         if monies and powers:
             # "a $300 billion contract with Oracle and a deal with AMD requiring six gigawatts":
             # a power figure past every amount, with its own counterparty named in between, is
@@ -909,6 +924,16 @@ class RuleExtractor:
                    and re.search(r"\band\b", low[last_money : p.start])  # a coordinated deal
                    and any(last_money <= m.start - base < p.start and not m.possessive
                            for m in parties)]  # fmt: skip
+            if not own and all(_family(low, m.start, m.end) == "equity" for m in monies):
+                # "… involving up to $100 billion in investments and at least 10 gigawatts of
+                # data-center capacity": gigawatts never size a stake, so a power figure
+                # coordinated after the investment is the capacity deal that goes with it.
+                for p in powers:
+                    conj = list(re.finditer(r"\band\b", low[last_money : p.start]))
+                    cut = last_money + conj[-1].end() if conj and p.start > last_money else 0
+                    if cut and _family(low[cut:], p.start - cut, p.end - cut) == "spend":
+                        own.append(p)
+                        own_from[id(p)] = cut
             anchors += own
             powers = [p for p in powers if p not in own]
         if "respectively" in low and len(monies) >= 2:
@@ -918,7 +943,8 @@ class RuleExtractor:
                                           quote_start, quote_end, status, date)  # fmt: skip
         results: list[_Found] = []
         for anchor in anchors:
-            family = _family(low, anchor.start - 0, anchor.end)
+            cut = own_from.get(id(anchor), 0)
+            family = _family(low[cut:], anchor.start - cut, anchor.end - cut)
             if family is None and prev is not None:
                 family = prev.family
             family = family or "spend"
@@ -1687,6 +1713,71 @@ _LED_LEFT = re.compile(
     r"participat(?:e|es|ed|ing) in|join(?:s|ed|ing)?)\s+(?:(?:a|an|the|its|this|that)\s+)?"
     r"(?:[\w-]+\s+){0,2}$"
 )
+
+
+_ITEM_NOUN = re.compile(
+    r"deals?|agreements?|contracts?|partnerships?|pacts?|commitments?|investments?|orders?|"
+    r"stakes?|tie-ups?|arrangements?"
+)
+_ITEM_PREP = {"with", "from", "in", "into", "to", "involving"}
+_ITEM_DET = {"a", "an", "the", "its", "their", "another"}
+
+
+def _item_noun_before(sent: Span, ent: Span, reach: int = 10) -> int | None:
+    """Token index of the comma or semicolon that opens the deal phrase governing ``ent``.
+
+    ``ent`` must follow a preposition ("a supply agreement with AMD"); the deal noun and the
+    punctuation must lie within ``reach`` tokens before it. None when ``ent`` heads no such phrase.
+    """
+    doc = sent.doc
+    if ent.start - 1 <= sent.start or doc[ent.start - 1].lower_ not in _ITEM_PREP:
+        return None
+    noun = False
+    for k in range(ent.start - 2, max(sent.start, ent.start - 2 - reach), -1):
+        w = doc[k].lower_
+        if w in {",", ";"}:
+            return k if noun else None
+        noun = noun or bool(_ITEM_NOUN.fullmatch(w))
+    return None
+
+
+def _list_items(sent: Span) -> list[int]:
+    """Where the items of a list of deals start: "…, including a 6-gigawatt supply agreement
+    with AMD …, and a partnership with Nvidia involving up to $100 billion …".
+
+    An item starts at a comma or semicolon followed by an optional "and"/"plus", a determiner and
+    a deal noun that governs a company ("a partnership with Nvidia"), after an earlier deal phrase
+    of the same kind in the sentence. Each item is read as its own clause, so the counterparty and
+    the size of one deal are not taken for another's.
+    """
+    doc = sent.doc
+    ents = [e for e in _ents(sent) if e.label_ == "ORG"]
+    cuts: list[int] = []
+    for e in ents:
+        k = _item_noun_before(sent, e)
+        if k is None:
+            continue
+        n = k + 1 + (doc[k + 1].lower_ in {"and", "plus"})
+        if n >= e.start or doc[n].lower_ not in _ITEM_DET:
+            continue
+        earlier = any(
+            d.end <= k and d.start - 1 > sent.start and doc[d.start - 1].lower_ in _ITEM_PREP
+            and any(_ITEM_NOUN.fullmatch(t.lower_)
+                    for t in doc[max(sent.start, d.start - 9) : d.start])
+            for d in ents
+        )  # fmt: skip
+        if earlier:
+            cuts.append(k)
+    return cuts
+
+
+def _list_head(prev: _Found, prev_clause: _Clause, clause: _Clause) -> str:
+    """The company whose listed deals these are: the party of the item before that the item
+    did not name after a preposition ("commitments by OpenAI, including a … agreement with AMD")."""
+    governed = {m.cid for m in prev_clause.mentions if m.prev in _ITEM_PREP}
+    named = {m.cid for m in clause.mentions}
+    heads = [c for c in (prev.cand.payer, prev.cand.payee) if c and c not in governed]
+    return heads[0] if len(heads) == 1 and heads[0] not in named else ""
 
 
 def _round_total(low: str, anchor: Money, equity: bool = True) -> bool:
