@@ -431,6 +431,47 @@ def _ents(sent: Span) -> list[Span]:
 
 
 
+# Nouns that end a description put before a company's name ("cloud provider Nscale").
+_APPOSITION_HEAD = {
+    "provider", "providers", "giant", "startup", "start-up", "rival", "competitor", "operator",
+    "maker", "chipmaker", "company", "firm", "developer", "lab", "designer", "group", "partner",
+    "specialist", "player", "upstart", "neocloud", "hyperscaler", "unit", "subsidiary",
+    "outfit", "leader", "pioneer", "powerhouse", "supplier", "vendor", "builder", "investor",
+    "backer", "conglomerate", "owner", "parent", "challenger", "darling", "heavyweight",
+    "behemoth", "titan", "newcomer", "business", "corporation", "manufacturer", "miner",
+}  # fmt: skip
+_APPOSITION_STOP = {
+    "and", "or", "but", "that", "which", "who", "is", "are", "was", "were", "has", "have", "had",
+    "will", "would", "said", "says", "not", "than", "as", "like", "such", "including",
+}  # fmt: skip
+
+
+# "$670 million in U.K.-based cloud provider Nscale": an amount put into a described company
+_INVESTED_IN = re.compile(
+    r"\s+(?:in|into)\s+(?:the\s+|a\s+)?(?:(?:[a-z][\w-]*|[A-Z]\.[\w.-]*|[A-Z][a-z]+-\w+)\s+){0,4}?"
+    r"(?:" + "|".join(sorted(_APPOSITION_HEAD)) + r")\s+(?P<name>[A-Z][\w.&-]*)"
+)
+
+
+def _governing_preposition(doc: Doc, start: int, reach: int = 6) -> str:
+    """The preposition before a description that ends right before a company's name.
+
+    "into former rival Intel" → "into"; "with U.K.-based neocloud provider Fluidstack" →
+    "with"; "" when the word before the name is not a description's head noun or no preposition
+    comes first ("its rival Intel said …").
+    """
+    if start < 2 or doc[start - 1].lower_ not in _APPOSITION_HEAD:
+        return ""
+    for k in range(start - 2, max(-1, start - 2 - reach), -1):
+        t = doc[k]
+        w = t.lower_
+        if w in _PREPOSITIONS:
+            return w
+        if w in _APPOSITION_STOP or t.is_punct or t.ent_type_ or t.like_num or "$" in w:
+            return ""
+    return ""
+
+
 def _role_rank(role: str, hardware: bool, cloud: bool) -> int:
     """How strongly a company of this role is the *seller* in a spending deal."""
     capacity = {"neocloud": 3, "cloud": 2, "chipmaker": 1}.get(role, 0)
@@ -520,6 +561,7 @@ class RuleExtractor:
         self._last_pair: tuple[str, str] = ("", "")
         self._last_age = 99
         self._seen: list[str] = []  # companies named so far, in order
+        self._topic = ""  # subject of the last sentence that had a company as its subject
         self._raiser: tuple[str, int] = ("", 99)  # company raising the round in talk, age
         for offset, para in _paragraphs(text):
             if not _worth_parsing(para):
@@ -579,7 +621,28 @@ class RuleExtractor:
                         m.brand or m.non_party or (m.possessive and not stock) or rival
                     ):
                         self._seen.append(m.cid)
+                self._topic = self._sentence_subject(sent) or self._topic
         return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
+
+    def _sentence_subject(self, sent: Span) -> str:
+        """The company a sentence is about: its first company not governed by a preposition.
+
+        "Nvidia has announced a $100 billion investment into OpenAI" → Nvidia; "Alphabet's Google
+        will provide …" → Alphabet; "" when the first company is an object, a brand or a title.
+        Descriptions in the next sentences ("the company") refer to it first (the subject of
+        the sentence before is the likeliest referent: Grosz, Joshi & Weinstein, "Centering: a
+        framework for modeling the local coherence of discourse", Computational Linguistics 1995).
+        """
+        for e in _ents(sent):
+            if e.label_ != "ORG":
+                continue
+            m = self._mention(e, 0)
+            if m.prev in _PREPOSITIONS or m.brand or m.non_party:
+                continue
+            if m.possessive and e.start - sent.start > 2:
+                continue
+            return m.cid
+        return ""
 
     def _ceiling(
         self, sent: Span, date: dt.date | None, recent: list[_Found], found: list[_Found]
@@ -765,6 +828,11 @@ class RuleExtractor:
         nxt2 = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
         prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
         prev2 = " ".join(t.lower_ for t in doc[max(0, ent.start - 4) : ent.start])
+        governor = _governing_preposition(doc, ent.start)
+        if governor:
+            # "invested $5 billion into former rival Intel", "$670 million in U.K.-based cloud
+            # provider Nscale": the preposition before the description governs the company.
+            prev = prev2 = governor
         possessive = nxt is not None and nxt.lower_ in {"'s", "’s", "'", "’"}
         non_party = (
             (nxt is not None and nxt.lower_ in _NON_PARTY_AFTER)
@@ -862,7 +930,9 @@ class RuleExtractor:
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
-        elif all(p.prev in _PREPOSITIONS for p in parties) and _DESCRIPTOR.match(low):
+        elif all(p.prev in _PREPOSITIONS for p in parties) and _DESCRIPTOR.search(
+            low, 0, max(0, parties[0].start - base)
+        ):
             # "The startup has …, securing $14 billion in a partnership with Microsoft and
             # collaborating with OpenAI": the described subject, not the companies after "with".
             lead = self._with_described([], clause, sent, s0 - sent.start_char)[:1]
@@ -950,6 +1020,15 @@ class RuleExtractor:
             family = family or "spend"
             if isinstance(anchor, Power) and family == "equity":
                 continue  # gigawatts never size a stake ("the 10GW project … total investment")
+            invested_in = _INVESTED_IN.match(clause.text, anchor.end)
+            if isinstance(anchor, Money) and invested_in:
+                # "$670 million in U.K.-based cloud provider Nscale": money put into a company
+                # named after its description is a stake; one whose name is not a known company
+                # ("$500 million in the self-driving startup Wayve") is not a deal here.
+                at = base + invested_in.start("name")
+                if not any(m.start == at and m.label == "ORG" for m in clause.mentions):
+                    continue
+                family = "equity"
             pair = (
                 (*fixed, True) if fixed
                 else self._parties(family, parties, clause, anchor, base, prev, anchors)
@@ -1139,14 +1218,18 @@ class RuleExtractor:
             if any(m.start <= start < m.end for m in clause.mentions):
                 continue
             if owner is None:
-                earlier = self._seen + [m.cid for m in here if m.end <= start
-                                        and not (m.brand or m.non_party)]  # fmt: skip
+                named_here = [m.cid for m in here if m.end <= start
+                              and not (m.brand or m.non_party)]  # fmt: skip
+                earlier = self._seen + named_here
                 fits = [c for c in earlier if c not in taken
                         and (roles is None or not self._roles_known
                              or self.gazetteer.role(c) in roles)]  # fmt: skip
                 if not fits:
                     continue
                 owner = fits[-1]
+                topic = self._topic
+                if not named_here and topic and topic in fits:
+                    owner = topic  # the subject of the sentence before, not its object
             if owner in taken:
                 continue
             words = low[:rel_start].split()
@@ -1394,7 +1477,9 @@ class RuleExtractor:
                 ):
                     return subject.cid, m.cid, single
             if "in" in by_prep or "into" in by_prep:
-                payee = by_prep.get("in") or by_prep["into"]
+                # the one in this amount's own stretch ("$5 billion into Intel, … $670 million
+                # in Nscale")
+                payee = min((by_prep[k] for k in ("in", "into") if k in by_prep), key=place)
                 return subject.cid, payee.cid, single
             to = by_prep.get("to")
             if to is not None and to.start > anchor_abs and place(to)[0] == 0:
