@@ -764,7 +764,7 @@ class RuleExtractor:
         prev: _Found | None = None
         prev_clause: _Clause | None = None
         for clause in clauses:
-            if clause.item and prev is not None and prev_clause is not None:
+            if clause.item and not clause.head and prev is not None and prev_clause is not None:
                 clause.head = _list_head(prev, prev_clause, clause)
             got = self._clause(clause, sent, s0, status, date, prev)
             if got:
@@ -805,6 +805,25 @@ class RuleExtractor:
             if comma is not None:
                 cuts.append(comma)
         items = _list_items(sent)
+        # "…, OpenAI struck a $300 billion deal with Oracle, who plans to spend $40 billion on
+        # Nvidia chips": a relative clause after a company tells that company's own deal.
+        heads: dict[int, str] = {}
+        for e in _ents(sent):
+            k = e.end
+            if (e.label_ == "ORG" and k + 2 < sent.end and sent.doc[k].text == ","
+                    and sent.doc[k + 1].lower_ in {"who", "which"}
+                    and _BUYER_VERB.match(sent.doc[k + 2 : k + 6].text.lower())
+                    or (k + 3 < sent.end and sent.doc[k].text == ","
+                        and sent.doc[k + 1].lower_ in {"who", "which"}
+                        and re.match(r"(?:plans|agreed|will|is|has|also)\b",
+                                     sent.doc[k + 2].lower_)
+                        and _BUYER_VERB.search(sent.doc[k + 2 : k + 6].text.lower()))):
+                before, after = sent.doc[sent.start : k].text, sent.doc[k : sent.end].text
+                if (find_money(before) or find_power(before)) and (
+                    find_money(after) or find_power(after)
+                ):  # both state a deal's size: two deals, not one described at length
+                    heads[k] = e.ent_id_
+        items = items + list(heads)
         cuts = sorted(set(cuts) | set(items))
         cuts.append(sent.end)
         doc = sent.doc
@@ -814,7 +833,8 @@ class RuleExtractor:
                 continue
             span = doc[a:b]
             c = _Clause(
-                span.start_char + offset, span.end_char + offset, span.text, item=a in items
+                span.start_char + offset, span.end_char + offset, span.text, item=a in items,
+                head=heads.get(a, ""),
             )
             for ent in _ents(sent):
                 if ent.start >= a and ent.end <= b:
@@ -923,10 +943,12 @@ class RuleExtractor:
             monies = [Money(vague.start(), vague.end(), said, unit, None, None, False, None, None)]
         orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
         parties = _dedupe([m for m in orgs if not m.brand])
-        if clause.head and parties and parties[0].prev in _PREPOSITIONS:
+        if clause.head and (not parties or parties[0].prev in _PREPOSITIONS):
             # "…, and a partnership with Nvidia involving up to $100 billion": the item's deal
-            # is the list head's, with the company the item names.
-            parties = [_Mention(clause.head, "ORG", base, base, 0, 0), *parties]
+            # is the list head's, with the company the item names; "…, who plans to spend $40
+            # billion on Nvidia chips": the relative clause's deal is its antecedent's.
+            head = _Mention(clause.head, "ORG", base, base, 0, 0)
+            parties, orgs = [head, *parties], [head, *orgs]
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = self._with_described(parties, clause, sent, s0 - sent.start_char)
@@ -1305,6 +1327,17 @@ class RuleExtractor:
             mine = [p for p in parties if p.start >= anchor_abs]
             if mine and mine[0].cid != self._last_pair[1]:
                 return mine[0].cid, self._last_pair[1], True
+        if family == "equity":
+            # "… flowing into Anthropic: $10 billion from chipmaking giant Nvidia and $5 billion
+            # from Microsoft": the company the amount comes from invests it.
+            source = [m for m in parties if m.prev == "from" and m.start > anchor_abs
+                      and re.fullmatch(r"\s*(?:in [\w\s-]{0,30}?)?from\s+[^$€£,;:]{0,40}",
+                                       low_clause[anchor.end : m.start - base])]  # fmt: skip
+            if source:
+                targets = [p for p in parties
+                           if p.prev in {"in", "into"} and p.cid != source[0].cid]  # fmt: skip
+                if targets:
+                    return source[0].cid, targets[0].cid, True
         if family == "spend":
             # every mention, not only each party's first: "… deal with Meta …, a massive
             # commitment from Meta"
