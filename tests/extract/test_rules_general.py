@@ -950,3 +950,86 @@ def test_an_apposition_restating_a_deal_is_not_a_list(extractor) -> None:
     got = deals(extractor, text)
     assert set(got) == {(msft, iren, "cloud_commitment")}
     assert got[(msft, iren, "cloud_commitment")].amount_usd_high == 7e9
+
+
+def test_preposition_before_a_described_company_governs_it(extractor) -> None:
+    nv, intel, nscale = ids(extractor, "Nvidia", "Intel", "Nscale")
+    text = ("Nvidia said it had invested $4 billion into former rival Intel and $600 million in "
+            "U.K.-based cloud provider Nscale.")
+    got = deals(extractor, text)
+    assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9
+    assert got[(nv, nscale, "equity_investment")].amount_usd_high == 6e8
+
+
+def test_money_in_a_company_not_in_the_list_is_not_given_to_another(extractor) -> None:
+    nv, nscale = ids(extractor, "Nvidia", "Nscale")
+    text = ("Nvidia has taken other stakes, including $400 million in the robotics startup "
+            "Acmebots and $600 million in cloud provider Nscale.")
+    got = deals(extractor, text)
+    assert set(got) == {(nv, nscale, "equity_investment")}
+    assert got[(nv, nscale, "equity_investment")].amount_usd_high == 6e8
+
+
+def test_the_company_refers_to_the_subject_of_the_sentence_before(extractor) -> None:
+    nv, oai, intel = ids(extractor, "Nvidia", "OpenAI", "Intel")
+    text = ("Nvidia has announced a $90 billion investment into OpenAI. A week earlier the "
+            "company invested $4 billion into Intel.")
+    got = deals(extractor, text)
+    assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9
+    assert (oai, intel, "equity_investment") not in got
+
+
+def test_a_relative_clause_with_its_own_amount_is_its_antecedents_deal(extractor) -> None:
+    oai, orcl, nv = ids(extractor, "OpenAI", "Oracle", "Nvidia")
+    text = ("OpenAI struck a $200 billion cloud deal with Oracle, who plans to spend $30 billion "
+            "on Nvidia GB200 chips to power the project.")
+    got = deals(extractor, text)
+    assert got[(oai, orcl, "cloud_commitment")].amount_usd_high == 200e9
+    assert got[(orcl, nv, "hardware_purchase")].amount_usd_high == 30e9
+    assert all(c.amount_usd_high != 30e9 for k, c in got.items() if k[0] == oai)
+
+
+def test_amounts_from_each_investor_after_the_investee(extractor) -> None:
+    nv, msft, ant = ids(extractor, "Nvidia", "Microsoft", "Anthropic")
+    text = ("The deal is backed by a combined $12 billion in equity flowing into Anthropic: "
+            "$8 billion from chipmaking giant Nvidia and $4 billion from Microsoft.")
+    got = deals(extractor, text)
+    assert got[(nv, ant, "equity_investment")].amount_usd_high == 8e9
+    assert got[(msft, ant, "equity_investment")].amount_usd_high == 4e9
+    assert (msft, nv, "equity_investment") not in got
+
+
+def test_a_commitment_that_could_be_reduced_is_not_a_second_deal(extractor) -> None:
+    sb, oai = ids(extractor, "SoftBank", "OpenAI")
+    text = ("SoftBank agreed to invest $30 billion in OpenAI. SoftBank said its commitment could "
+            "be reduced to as little as $15 billion if OpenAI does not restructure.")
+    got = deals(extractor, text)
+    assert set(got) == {(sb, oai, "equity_investment")}
+
+
+def test_market_cap_added_is_not_a_deal(extractor) -> None:
+    orcl, oai = ids(extractor, "Oracle", "OpenAI")
+    text = ("Oracle signed a $200 billion contract with OpenAI, with Oracle stock jumping 30% "
+            "and Nvidia adding $150 billion to its market cap.")
+    got = deals(extractor, text)
+    assert all(c.amount_usd_high != 150e9 for c in got.values())
+
+
+def test_processing_power_from_a_chipmaker_is_compute_capacity(extractor) -> None:
+    oai, amd = ids(extractor, "OpenAI", "AMD")
+    got = deals(extractor, "OpenAI signed a deal with AMD for 5 gigawatts of AI processing power.")
+    assert set(got) == {(oai, amd, "compute_capacity")}
+
+
+def test_spellings_of_names_outlets_use(extractor) -> None:
+    xai, nv, msft, iren = ids(extractor, "xAI", "Nvidia", "Microsoft", "IREN")
+    got = deals(extractor, "Nvidia is investing $1 billion in XAI.")
+    assert (nv, xai, "equity_investment") in got
+    got = deals(extractor, "Microsoft signed an $8 billion GPU capacity contract with Iren.")
+    assert (msft, iren, "cloud_commitment") in got
+
+
+def test_chips_counted_in_words_are_a_hardware_deal(extractor) -> None:
+    oai, nv = ids(extractor, "OpenAI", "Nvidia")
+    got = deals(extractor, "OpenAI committed to purchasing and deploying millions of Nvidia GPUs.")
+    assert (oai, nv, "hardware_purchase") in got

@@ -91,7 +91,8 @@ _CLOUD_WORDS = re.compile(
     r"infrastructure|gpu capacity)\b"
 )
 _POWER_CONTEXT = re.compile(
-    r"\b(comput\w+ (power|capacity)|compute capacity|data[- ]?cent(?:er|re) capacity)\b"
+    r"\b(comput\w+ (power|capacity)|compute capacity|data[- ]?cent(?:er|re) capacity|"
+    r"processing (?:power|capacity))\b"
 )
 # Verbs whose subject is the seller, when they stand between the subject and the amount.
 _SELLER_VERB = re.compile(
@@ -114,7 +115,8 @@ _EQUITY_VERB = re.compile(
 _INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neocloud": 1, "ai_lab": 0}
 # "deploy 50,000 AMD MI450 GPUs": a hardware deal stated in units, not dollars
 _UNITS = re.compile(
-    r"\b\d{1,3}(?:,\d{3})+\s+(?:[\w()’'.:-]+\s+){0,7}?"
+    r"\b(?:\d{1,3}(?:,\d{3})+|(?:one|two|three|four|five|a|half a|\d+(?:\.\d+)?)\s+million|"
+    r"millions\s+of|hundreds\s+of\s+thousands\s+of)\s+(?:[\w()’'.:-]+\s+){0,7}?"
     r"(?:gpus|chips?|processors|accelerators|tpus|semiconductors)\b"
 )
 _VAGUE_AMOUNT = re.compile(
@@ -167,7 +169,8 @@ _CLAUSE_OPENERS = {
 }  # fmt: skip
 _PREPOSITIONS = {"in", "into", "from", "by", "with", "to", "on", "for", "of", "at"}
 _RAISE_VERB = re.compile(
-    r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur(?:e|es|ed|ing)|gets|got|obtain\w*|land\w*)\b"
+    r"\b(rais(?:e|es|ed|ing)|receiv\w+|secur(?:e|es|ed|ing)|gets|got|obtain\w*|land\w*|"
+    r"accept(?:s|ed|ing)?|took in|takes in|drew|draws)\b"
 )
 
 # Context that makes an amount something other than a deal's size.
@@ -188,8 +191,10 @@ _HOLDING_LEFT = re.compile(
 _STAKE_NEAR = re.compile(r"\bstakes?\b")
 _NEW_LEVEL_LEFT = re.compile(
     r"\b(doubl|tripl|increas|rais|boost|lift|bring|bringing|brought|grow|grew|expand|take|"
-    r"taking|took|push|soar|jump|climb|surg|rose|rising|reach)\w*\b[^$€£.;]{0,60}\bto\s+"
-    r"(?:an? (?:\w+ )?|about\s+|around\s+|nearly\s+|roughly\s+|more than\s+|over\s+)?$"
+    r"taking|took|push|soar|jump|climb|surg|rose|rising|reach|reduc|cut|lower|shrink|shrank|"
+    r"drop|fall|fell|trim)\w*\b[^$€£.;]{0,60}\bto\s+"
+    r"(?:an? (?:\w+ )?|about\s+|around\s+|nearly\s+|roughly\s+|more than\s+|over\s+|"
+    r"as little as\s+|as low as\s+)?$"
 )
 _AGGREGATE_LEFT = re.compile(
     r"\b(in total|totals?|totaling|totalling|combined|cumulative|bringing|brings|altogether|"
@@ -217,7 +222,8 @@ _BACK_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _NON_DEAL_RIGHT = re.compile(
-    r"^\W*(?:in |of |a |an )?(?:annual\w* |post-money |pre-money )?"
+    r"^\W*(?:in |of |a |an |to (?:its |their |the company's |the company’s )?)?"
+    r"(?:annual\w* |post-money |pre-money )?"
     r"(valuation|revenue|sales|market (?:value|cap\w*)|loss|losses|profit|net worth|fortune|"
     r"a year|per year|annually|per gigawatt|per share|a share|in debt|of debt|in bonds|"
     r"in capex|in capital|in cash|in assets|of assets|ipo|in its ipo|in sales|in revenue|"
@@ -516,7 +522,10 @@ class RuleExtractor:
             for form in e.surface_forms:
                 if not form.strip():
                     continue
-                variants = {form, form.upper()} if len(form) > 3 else {form}
+                mixed = any(c.islower() for c in form) and any(c.isupper() for c in form)
+                variants = {form, form.upper()} if len(form) > 3 or mixed else {form}
+                if form.isupper() and form.isalpha() and len(form) > 3:
+                    variants.add(form.title())  # "Iren" for IREN, as some outlets write it
                 if form.islower():
                     variants.add(form.title())
                 if len(form) > 3 and " " not in form and any(c.islower() for c in form) and any(
@@ -1601,7 +1610,12 @@ class RuleExtractor:
             return "other"
         power = isinstance(anchor, Power) or bool(find_power(low))
         # "10 gigawatts of custom AI accelerators" is hardware even when called computing power
-        chips = re.search(r"\b(accelerators?|chips|gpus?|processors|tpus?)\b", low)
+        # ("a chip supply agreement" names chips; "AI chip startup Cerebras" describes a seller)
+        chips = re.search(
+            r"\b(accelerators?|chips|chip (?:supply|purchase|order|sales?)|gpus?|processors|"
+            r"tpus?)\b",
+            low,
+        )
         if power and _POWER_CONTEXT.search(low) and role == "chipmaker" and not chips:
             # "$10 billion … to secure 750 megawatts of computing power" from a chipmaker
             return "compute_capacity"
