@@ -1033,3 +1033,12 @@ def test_chips_counted_in_words_are_a_hardware_deal(extractor) -> None:
     oai, nv = ids(extractor, "OpenAI", "Nvidia")
     got = deals(extractor, "OpenAI committed to purchasing and deploying millions of Nvidia GPUs.")
     assert (oai, nv, "hardware_purchase") in got
+
+
+def test_coordinated_verbs_each_with_an_amount_and_a_company(extractor) -> None:
+    nv, intel, nscale = ids(extractor, "Nvidia", "Intel", "Nscale")
+    text = ("Nvidia keeps investing. Weeks earlier, the company pledged $4 billion to Intel, and "
+            "poured $600 million into Nscale.")
+    got = deals(extractor, text)
+    assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9
+    assert got[(nv, nscale, "equity_investment")].amount_usd_high == 6e8

@@ -1873,6 +1873,35 @@ def _item_noun_before(sent: Span, ent: Span, reach: int = 10) -> int | None:
     return None
 
 
+_ITEM_VERB = re.compile(
+    r"(?:invest|commit|pledg|pour|inject|spen[dt]|agree|sign|ink|put|pa(?:y|id)|buy|bought|"
+    r"purchas|order|le[an]d|provid|suppl)\w*"
+)
+
+
+def _item_verb_before(sent: Span, ent: Span, reach: int = 10) -> int | None:
+    """Token index of the comma that opens a coordinated verb phrase with its own amount and
+    this company ("…, pledged $5 billion to Intel"), after an earlier such phrase."""
+    doc = sent.doc
+    if ent.start - 1 <= sent.start or doc[ent.start - 1].lower_ not in _ITEM_PREP:
+        return None
+    for k in range(ent.start - 2, max(sent.start, ent.start - 2 - reach), -1):
+        if doc[k].text not in {",", ";"}:
+            continue
+        n = k + 1 + (doc[k + 1].lower_ in {"and", "plus"})
+        stretch = doc[n : ent.start].text
+        if not (_ITEM_VERB.fullmatch(doc[n].lower_) and re.search(r"[$€£]", stretch)):
+            return None
+        before = doc[sent.start : k].text
+        if re.search(r"[$€£]", before) and any(
+            d.end <= k and doc[d.start - 1].lower_ in _ITEM_PREP
+            for d in _ents(sent) if d.label_ == "ORG" and d.start > sent.start
+        ):
+            return k
+        return None
+    return None
+
+
 def _list_items(sent: Span) -> list[int]:
     """Where the items of a list of deals start: "…, including a 6-gigawatt supply agreement
     with AMD …, and a partnership with Nvidia involving up to $100 billion …".
@@ -1888,6 +1917,11 @@ def _list_items(sent: Span) -> list[int]:
     for e in ents:
         k = _item_noun_before(sent, e)
         if k is None:
+            # "…, committed $100 billion to OpenAI, pledged $5 billion to Intel, and poured
+            # $500 million into Nscale": coordinated verbs, each with its amount and company
+            k = _item_verb_before(sent, e)
+            if k is not None:
+                cuts.append(k)
             continue
         n = k + 1 + (doc[k + 1].lower_ in {"and", "plus"})
         if n >= e.start or doc[n].lower_ not in _ITEM_DET:
