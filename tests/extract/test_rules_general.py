@@ -1042,3 +1042,19 @@ def test_coordinated_verbs_each_with_an_amount_and_a_company(extractor) -> None:
     got = deals(extractor, text)
     assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9
     assert got[(nv, nscale, "equity_investment")].amount_usd_high == 6e8
+
+
+def test_stakes_named_without_a_figure(extractor) -> None:
+    nv, oai, crwv, neb, intel = ids(extractor, "Nvidia", "OpenAI", "CoreWeave", "Nebius", "Intel")
+    text = ("Nvidia has invested in OpenAI and in CoreWeave. Nvidia also holds smaller stakes in "
+            "Acme Robotics and Nebius, and took a minority position in Intel.")
+    got = deals(extractor, text)
+    assert set(got) == {(nv, c, "equity_investment") for c in (oai, crwv, neb, intel)}
+    assert all(c.amount_usd_high is None for c in got.values())
+
+
+def test_a_stake_with_a_figure_is_not_read_twice(extractor) -> None:
+    nv, intel = ids(extractor, "Nvidia", "Intel")
+    got = deals(extractor, "Nvidia took a $4 billion stake in Intel.")
+    assert set(got) == {(nv, intel, "equity_investment")}
+    assert got[(nv, intel, "equity_investment")].amount_usd_high == 4e9

@@ -343,6 +343,13 @@ _PARTICIPANT_CUE = re.compile(
     r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by|"
     r"raised from|backing from|and other investors|and others|partners including)\b"
 )
+# "Nvidia has invested in OpenAI and in CoreWeave", "holds smaller stakes in Arm, Nebius …",
+# "took a minority position in Intel": stakes named without a figure
+_STAKE_WITHOUT_AMOUNT = re.compile(
+    r"\b(?:has|have|had)\s+(?:also\s+|already\s+)?invested\s+in\b"
+    r"|\b(?:holds?|held|owns?|owned|took|taken|takes|taking|acquired|bought)\s+(?:an?\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:stakes?|positions?|equity\s+stakes?)\s+in\b"
+)
 # "Nvidia is also an existing investor in the company", "(Nvidia is also among Lambda's
 # investors.)": a stake stated without an amount.
 _INVESTOR_OF = re.compile(
@@ -1146,7 +1153,9 @@ class RuleExtractor:
         is not the one raising invests in it; their shares are not stated.
         """
         low = sent.text.lower()
-        stake = self._stated_investor(sent, offset, date, got)
+        stake = self._stated_investor(sent, offset, date, got) or self._stakes_without_amount(
+            sent, offset, date, got
+        )
         if stake:
             return stake
         raiser, age = self._raiser
@@ -1214,6 +1223,44 @@ class RuleExtractor:
         cand = Candidate(payer=investor, payee=investee, kind="equity_investment",
                          status=_status(low), date=date, quote=quote, start=qs, end=qe)  # fmt: skip
         return [_Found(cand, single_payer=True, family="equity")]
+
+    def _stakes_without_amount(
+        self, sent: Span, offset: int, date: dt.date | None, got: list[_Found]
+    ) -> list[_Found]:
+        """Stakes stated without a figure: "Nvidia has invested in OpenAI and in CoreWeave",
+        "Nvidia also holds smaller stakes in Arm, Nebius Group and Recursion", "took a minority
+        position in Intel". Each known company after the verb gets a deal without an amount;
+        the investor is the company named before it, or the one "the company" refers to."""
+        low = sent.text.lower()
+        if got or re.search(r"[$€£]|\d\s*(?:bn|billion|million)\b", low):
+            return []
+        hit = _STAKE_WITHOUT_AMOUNT.search(low)
+        if hit is None:
+            return []
+        ms = [self._mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
+        ms = [m for m in ms if not (m.brand or m.non_party)]
+        rel = [(m, m.start - sent.start_char) for m in ms]
+        before = [m for m, at in rel if at < hit.start() and m.prev not in _PREPOSITIONS
+                  and not m.possessive]  # fmt: skip
+        if before:
+            investor = before[-1].cid
+        elif _DESCRIPTOR.search(low, 0, hit.start()) and self._topic:
+            investor = self._topic  # "the chipmaker has invested in …"
+        else:
+            return []
+        end = re.search(r"[;.]|\b(?:while|but|whereas|although)\b", low[hit.end() :])
+        stop = hit.end() + (end.start() if end else len(low))
+        investees = list(dict.fromkeys(
+            m.cid for m, at in rel if hit.end() <= at < stop and m.cid != investor
+        ))  # fmt: skip
+        quote, qs, qe = _quote(sent.text, sent.start_char + offset)
+        status = _status(low)
+        return [
+            _Found(Candidate(payer=investor, payee=c, kind="equity_investment", status=status,
+                             date=date, quote=quote, start=qs, end=qe),  # fmt: skip
+                   single_payer=True, family="equity")
+            for c in investees
+        ]
 
     def _with_described(
         self, parties: list[_Mention], clause: _Clause, sent: Span, offset: int
