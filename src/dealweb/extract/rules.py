@@ -12,7 +12,10 @@ live rule-based information extraction systems!", EMNLP 2013):
    Companies used as a brand ("Nvidia GPUs"), in a title ("Microsoft CEO") or as a comparison
    ("rivals to OpenAI") are not parties.
 2. Each sentence is cut into clauses at "while", "whereas", "but" and semicolons, so parallel
-   statements ("X is investing $5B in Y, while Z is committing $10B") are read separately.
+   statements ("X is investing $5B in Y, while Z is committing $10B") are read separately; also
+   before each item of a list of deals ("…, and a partnership with Nvidia involving up to
+   $100B", "…, pledged $5B to Intel") and before a relative clause with its own amount ("…
+   with Oracle, who plans to spend $40B on Nvidia chips"), each item taking the list's subject.
 3. Money and power expressions (:mod:`dealweb.extract.quantities`) are the deal anchors. An amount
    that is a valuation, market value, revenue, loss, cost estimate, total, tranche or rate is
    dropped by its context; a clause needs a deal word (invest, deal, contract, spend…).
@@ -23,7 +26,9 @@ live rule-based information extraction systems!", EMNLP 2013):
 5. "X and Y … A and B respectively" pairs payers with amounts; "X and Y will invest up to $15B"
    gives both a deal with no amount (the split is unknown); a round's total ("$6.6 billion
    funding round") is not an investor's amount.
-6. A clause missing a party borrows it, in this order, from the parallel clause before it
+6. "the company", "the chipmaker" refer first to the subject of the sentence before, then to
+   the last company named whose role fits (centering: Grosz, Joshi & Weinstein 1995).
+   A clause missing a party borrows it, in this order, from the parallel clause before it
    ("…, while Nvidia is committing up to $10 billion"), from the sentence before that names a
    deal between two companies, from the next sentence ("The deal gives Microsoft access…"), or
    from the deal reported just before ("This new deal adds to a previous $14.2B agreement").
