@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= sqlite:///$(CURDIR)/.demo/dealweb.sqlite
 
-.PHONY: demo test lint bench eval-extract clean
+.PHONY: demo test lint bench eval-extract train-extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(STAMP)
 
 eval-extract: $(STAMP)
 	$(BIN)/python -m dealweb.extract.evaluate tests/data/extraction
+
+# Refit the experimental pair model (src/dealweb/extract/pair_model.json) on the labelled set.
+train-extract: $(STAMP)
+	$(BIN)/python -m dealweb.extract.train tests/data/extraction --cv
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache

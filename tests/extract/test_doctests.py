@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["__init__", "quantities", "gazetteer", "textio", "rules", "review", "llm"]
+MODULES = ["__init__", "quantities", "gazetteer", "textio", "rules", "review", "llm", "pairs"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -254,7 +254,9 @@ def extract_command(
     date: str | None = typer.Option(
         None, "--date", help="Article date YYYY-MM-DD when the text does not give one."
     ),
-    extractor: str = typer.Option("rules", "--extractor", help="rules, or llm (configured)."),
+    extractor: str = typer.Option(
+        "rules", "--extractor", help="rules, rules+pairs (experimental), or llm (configured)."
+    ),
     gazetteer: Path | None = typer.Option(
         None, "--gazetteer", help="Companies YAML to resolve names (default: the ledger's)."
     ),

@@ -168,6 +168,12 @@ def score_excerpt(
     return s
 
 
+def excerpt_date(data: dict[str, Any]) -> dt.date | None:
+    """The article date of a labelled excerpt (ISO string, date or null)."""
+    date = data.get("date")
+    return dt.date.fromisoformat(date) if isinstance(date, str) else date
+
+
 def evaluate(
     directory: str | Path,
     gazetteer: Gazetteer | None = None,
@@ -184,10 +190,7 @@ def evaluate(
     ex = get_extractor(extractor, gazetteer)
     total = Score()
     for path, data in items:
-        date = data.get("date")
-        if isinstance(date, str):
-            date = dt.date.fromisoformat(date)
-        cands = ex.extract(data["text"], date)
+        cands = ex.extract(data["text"], excerpt_date(data))
         s = score_excerpt(cands, data.get("deals") or [], gazetteer, path.stem, match)
         total.tp += s.tp
         total.fp += s.fp

@@ -64,6 +64,7 @@ from spacy.tokens import Doc, Span
 
 from dealweb.extract.base import Candidate, register
 from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
+from dealweb.extract.pairs import NONE, PairModel, pair_features, sentence_pairs, shipped_model
 from dealweb.extract.quantities import Money, Power, find_money, find_power
 
 # --- cue vocabularies (lower-case regexes over clause text) -----------------------------------
@@ -505,9 +506,20 @@ class RuleExtractor:
 
     name = "rules"
 
-    def __init__(self, gazetteer: Gazetteer, *, min_usd: float = 1e6, **_: object) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        min_usd: float = 1e6,
+        pair_model: PairModel | None | str = None,
+        **_: object,
+    ) -> None:
         self.gazetteer = gazetteer
         self.min_usd = min_usd
+        # The learned second look at company pairs (dealweb.extract.pairs); None = rules only.
+        # Off by default: it helped on recaps of many deals and hurt on ordinary articles when
+        # scored blind (tests/data/extraction/README.md, batches 39-42).
+        self.pair_model = shipped_model() if pair_model == "shipped" else pair_model
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
         self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
@@ -643,7 +655,68 @@ class RuleExtractor:
                     ):
                         self._seen.append(m.cid)
                 self._topic = self._sentence_subject(sent) or self._topic
-        return merge_candidates([f.cand for f in found], [f.single_payer for f in found])
+        cands = merge_candidates([f.cand for f in found], [f.single_payer for f in found])
+        if isinstance(self.pair_model, PairModel):
+            cands += self.pair_candidates(text, date, cands)
+        return cands
+
+    def sentences(self, text: str, everything: bool = False) -> list[tuple[int, Span]]:
+        """(paragraph offset, sentence) for every sentence the rules read in ``text`` (with
+        ``everything``, also paragraphs without an amount or a deal word)."""
+        out = []
+        for offset, para in _paragraphs(text):
+            if everything or _worth_parsing(para):
+                out.extend((offset, s) for s in self._parse(para).sents if s.text.strip())
+        return out
+
+    def pair_candidates(
+        self, text: str, date: dt.date | None, found: list[Candidate]
+    ) -> list[Candidate]:
+        """Deals the pair model sees between companies the rules paired with nothing.
+
+        Each ordered pair of companies sharing a sentence is scored; the best kind of the
+        best-scoring sentence becomes a candidate without an amount when its probability passes
+        the model's threshold and the rules found no deal between those two companies (the rules
+        are more precise where they speak: they read amounts and the model does not).
+        """
+        model = self.pair_model
+        if not isinstance(model, PairModel):
+            return []
+        paired = {frozenset((c.payer, c.payee)) for c in found if c.payee}
+        rows, where = [], []
+        for offset, sent in self.sentences(text, everything=True):
+            for pair in sentence_pairs(sent, _ents(sent)):
+                if frozenset((pair.first, pair.second)) in paired:
+                    continue
+                for payer_first in (True, False):
+                    rows.append(pair_features(pair, payer_first, self.gazetteer))
+                    where.append((pair, payer_first, offset))
+        if not rows:
+            return []
+        probs = model.probabilities(rows)
+        none = model.classes.index(NONE)
+        best: dict[tuple[str, str], tuple[float, str, int]] = {}
+        for i, (pair, payer_first, _) in enumerate(where):
+            p = probs[i].copy()
+            p[none] = -1.0
+            k = int(p.argmax())
+            payer, payee = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
+            key = (payer, payee)
+            if p[k] >= model.threshold and p[k] > best.get(key, (0.0, "", 0))[0]:
+                best[key] = (float(p[k]), model.classes[k], i)
+        out = []
+        for (payer, payee), (prob, kind, i) in best.items():
+            if best.get((payee, payer), (0.0,))[0] > prob:
+                continue  # one direction per pair: the likelier one
+            pair, _, offset = where[i]
+            sent = pair.sentence
+            quote, qs, qe = _quote(sent.text, sent.start_char + offset)
+            out.append(Candidate(
+                payer=payer, payee=payee, kind=kind, status=_status(sent.text.lower()),
+                date=date, quote=quote, start=qs, end=qe, extractor="rules+pairs",
+                notes=(f"pair model p={prob:.2f}; no amount read",),
+            ))  # fmt: skip
+        return out
 
     def _sentence_subject(self, sent: Span) -> str:
         """The company a sentence is about: its first company not governed by a preposition.
@@ -1998,6 +2071,17 @@ def _list_head(prev: _Found, prev_clause: _Clause, clause: _Clause) -> str:
     return heads[0] if len(heads) == 1 and heads[0] not in named else ""
 
 
+@register("rules+pairs")
+class RulesWithPairModel(RuleExtractor):
+    """The rules plus the shipped pair model's amount-less candidates (experimental)."""
+
+    name = "rules+pairs"
+
+    def __init__(self, gazetteer: Gazetteer, **options: object) -> None:
+        options.setdefault("pair_model", "shipped")
+        super().__init__(gazetteer, **options)  # type: ignore[arg-type]
+
+
 def _round_total(low: str, anchor: Money, equity: bool = True) -> bool:
     """Whether ``anchor`` is the total of a funding round rather than one investor's amount.
 
@@ -2063,7 +2147,7 @@ def _worth_parsing(para: str) -> bool:
         or _UNITS.search(low)
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
-            r"collaboration|talks|discussions|negotiat\w+|investments?|multi-?billion|"
+            r"collaboration|talks|discussions|negotiat\w+|invest\w*|multi-?billion|"
             r"investors?|backers?|shareholders?|participants|round|stakes?)\b",
             low,
         )

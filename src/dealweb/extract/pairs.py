@@ -1,0 +1,178 @@
+"""A learned second look at every pair of companies named in one sentence.
+
+The rules of :mod:`dealweb.extract.rules` read deals that come with a figure well and miss most
+deals stated without one ("Nvidia has invested in OpenAI and in CoreWeave, a cloud provider to
+OpenAI that is also a major Nvidia customer"; tests/data/extraction/README.md, batches 36-40).
+This module scores each ordered pair of companies that share a sentence with a linear model over
+lexical and positional features, the classic feature-based relation extraction of Zhou, Su, Zhang
+& Zhang, "Exploring various knowledge in relation extraction" (ACL 2005), trained the way Mintz,
+Bills, Snow & Jurafsky, "Distant supervision for relation extraction without labeled data" (ACL
+2009) train theirs: a deal labelled for an excerpt marks every sentence that names both of its
+companies. A sentence's features are: the words between the two names, a few words around them,
+the preposition governing each name, the order of the names, their distance, the companies' roles
+from the gazetteer, and whether the sentence holds an amount, a power figure or chip counts.
+
+The model is multinomial logistic regression (fitted with scikit-learn by
+:mod:`dealweb.extract.train`, which also reports its cross-validated effect); its weights ship as
+JSON (``pair_model.json`` beside this file) and are applied here with numpy, so extraction needs
+neither scikit-learn nor anything fetched at run time.
+
+Example
+-------
+>>> from dealweb.extract.gazetteer import Gazetteer
+>>> from dealweb.extract.rules import RuleExtractor
+>>> g = Gazetteer.from_mapping({"Nvidia": [], "OpenAI": []})
+>>> doc = RuleExtractor(g, pair_model=None).nlp("Nvidia has invested in OpenAI.")
+>>> [(p.first, p.second) for p in sentence_pairs(next(iter(doc.sents)))]
+[('nvidia', 'openai')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from spacy.tokens import Span
+
+from dealweb.extract.gazetteer import Gazetteer
+
+MODEL_PATH = Path(__file__).with_name("pair_model.json")
+NONE = "none"
+_MONEY = re.compile(r"[$€£¥₹]|\b\d+(?:\.\d+)?\s*(?:bn|billion|million|trillion)\b", re.I)
+_POWER = re.compile(r"gigawatt|megawatt|\b\d+(?:\.\d+)?\s*[gm]w\b", re.I)
+_UNITS = re.compile(
+    r"\b(?:millions|thousands|hundreds of thousands)\s+of\b|\d{1,3}(?:,\d{3})+", re.I
+)
+_PREPS = {"in", "into", "from", "by", "with", "to", "on", "for", "of", "at"}
+_CUES = re.compile(
+    r"invest\w*|stakes?|equity|shares?|warrants?|funding|round|backer|investor|cloud|compute|"
+    r"capacity|chips?|gpus?|tpus?|accelerators?|processors?|servers?|hardware|customers?|"
+    r"suppl\w+|provid\w+|buy\w*|bought|purchas\w*|rent\w*|leas\w*|licen[cs]\w*|loan\w*|"
+    r"deal|contract|agreement|partnership|available|access|host\w*|models?"
+)
+
+
+@dataclass(frozen=True)
+class PairMention:
+    """Two companies in one sentence, in text order, with the sentence's features for them."""
+
+    first: str
+    second: str
+    sentence: Span
+    first_span: tuple[int, int]  # token offsets of the names within the sentence's doc
+    second_span: tuple[int, int]
+
+
+def sentence_pairs(sent: Span, ents: list[Span] | None = None) -> list[PairMention]:
+    """Each pair of distinct companies named in ``sent`` (the first mention of each).
+
+    ``ents`` are the sentence's entities when the caller has them (``Span.ents`` rebuilds the
+    document's entity list on every call).
+    """
+    firsts: dict[str, tuple[int, int]] = {}
+    for e in sent.ents if ents is None else ents:
+        if e.label_ == "ORG" and e.ent_id_ and e.ent_id_ not in firsts:
+            firsts[e.ent_id_] = (e.start, e.end)
+    ids = list(firsts)
+    out = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            out.append(PairMention(a, b, sent, firsts[a], firsts[b]))
+    return out
+
+
+def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) -> list[str]:
+    """Feature names for "the payer is the first company" (or the second) in ``pair``."""
+    sent, doc = pair.sentence, pair.sentence.doc
+    (a0, a1), (b0, b1) = pair.first_span, pair.second_span
+    payer, payee = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
+    order = "pf" if payer_first else "ef"
+    feats = [f"order={order}"]
+    gap = b0 - a1
+    bucket = "0-3" if gap <= 3 else "4-8" if gap <= 8 else "9-15" if gap <= 15 else "16+"
+    feats.append(f"dist={bucket}")
+    between = [t.lower_ for t in doc[a1:b0] if not t.is_space]
+    for w in set(between):
+        feats.append(f"btw={w}")
+        feats.append(f"{order}|btw={w}")
+    for w in between[:2]:
+        feats.append(f"{order}|btw_first={w}")
+    for w in between[-2:]:
+        feats.append(f"{order}|btw_last={w}")
+    before = [t.lower_ for t in doc[max(sent.start, a0 - 3) : a0]]
+    after = [t.lower_ for t in doc[b1 : min(sent.end, b1 + 3)]]
+    feats += [f"{order}|pre={w}" for w in before] + [f"{order}|post={w}" for w in after]
+    for role_name, (s0, s1) in (("first", (a0, a1)), ("second", (b0, b1))):
+        who = "payer" if (role_name == "first") == payer_first else "payee"
+        prev = doc[s0 - 1].lower_ if s0 > sent.start else "^"
+        nxt = doc[s1].lower_ if s1 < sent.end else "$"
+        feats.append(f"{who}_prev={prev if prev in _PREPS else 'other'}")
+        feats.append(f"{who}_prev_word={prev}")
+        feats.append(f"{who}_next={nxt}")
+    rp, re_ = gazetteer.role(payer), gazetteer.role(payee)
+    feats += [f"payer_role={rp}", f"payee_role={re_}", f"roles={rp}>{re_}"]
+    text = sent.text
+    for name, rx in (("money", _MONEY), ("power", _POWER), ("units", _UNITS)):
+        if rx.search(text):
+            feats.append(f"has_{name}")
+    for cue in {m.group(0).lower() for m in _CUES.finditer(text)}:
+        feats.append(f"cue={cue}")
+        feats.append(f"roles={rp}>{re_}|cue={cue}")
+    return feats
+
+
+@dataclass
+class PairModel:
+    """Multinomial logistic regression over :func:`pair_features` (weights from JSON)."""
+
+    classes: list[str]
+    vocabulary: dict[str, int]
+    coef: np.ndarray  # classes x features
+    intercept: np.ndarray
+    threshold: float
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_PATH) -> PairModel:
+        data = json.loads(Path(path).read_text())
+        return cls(
+            classes=list(data["classes"]),
+            vocabulary={f: i for i, f in enumerate(data["features"])},
+            coef=np.asarray(data["coef"], dtype=float),
+            intercept=np.asarray(data["intercept"], dtype=float),
+            threshold=float(data["threshold"]),
+        )
+
+    def save(self, path: str | Path, meta: dict | None = None) -> None:
+        features = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        data = {
+            "classes": self.classes,
+            "features": features,
+            "coef": [[round(float(x), 5) for x in row] for row in self.coef],
+            "intercept": [round(float(x), 5) for x in self.intercept],
+            "threshold": self.threshold,
+            "meta": meta or {},
+        }
+        Path(path).write_text(json.dumps(data, separators=(",", ":")) + "\n")
+
+    def probabilities(self, rows: list[list[str]]) -> np.ndarray:
+        """Class probabilities (rows x classes) for feature lists, vectorized."""
+        if not rows:
+            return np.zeros((0, len(self.classes)))
+        x = np.zeros((len(rows), len(self.vocabulary)))
+        for i, feats in enumerate(rows):
+            idx = [self.vocabulary[f] for f in feats if f in self.vocabulary]
+            x[i, idx] = 1.0
+        z = x @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+
+@cache
+def shipped_model() -> PairModel | None:
+    """The model shipped with dealweb, or None when the file is absent."""
+    return PairModel.load(MODEL_PATH) if MODEL_PATH.exists() else None

@@ -1,0 +1,144 @@
+"""The pair model (dealweb.extract.pairs) and its training (dealweb.extract.train)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from dealweb.extract.base import get_extractor
+from dealweb.extract.gazetteer import Gazetteer
+from dealweb.extract.pairs import MODEL_PATH, NONE, PairModel, pair_features, sentence_pairs
+from dealweb.extract.rules import RuleExtractor
+from dealweb.extract.train import _load, cross_validate, fit, main, score
+
+
+def test_probabilities_worked_example() -> None:
+    # Two features, three classes; by hand: z = W x + b.
+    # row ["a"]: z = (1, 0, -1) + (0, 0.5, 0) = (1, 0.5, -1)
+    # softmax = e^z / sum: e^1 = 2.718282, e^0.5 = 1.648721, e^-1 = 0.367879, sum 4.734882
+    # -> 0.574097, 0.348207, 0.077696
+    model = PairModel(
+        classes=["x", NONE, "y"],
+        vocabulary={"a": 0, "b": 1},
+        coef=np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0]]),
+        intercept=np.array([0.0, 0.5, 0.0]),
+        threshold=0.5,
+    )
+    p = model.probabilities([["a", "unknown feature"], []])
+    assert p[0] == pytest.approx([0.574097, 0.348207, 0.077696], abs=1e-6)
+    # no known feature: only the intercepts speak
+    e = math.exp(0.5)
+    assert p[1] == pytest.approx([1 / (2 + e), e / (2 + e), 1 / (2 + e)])
+    assert np.allclose(p.sum(axis=1), 1.0)
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    model = PairModel(["x", NONE], {"f": 0, "g": 1}, np.array([[0.5, -1.0], [0.0, 0.25]]),
+                      np.array([0.1, -0.1]), 0.6)  # fmt: skip
+    model.save(tmp_path / "m.json", {"note": "test"})
+    back = PairModel.load(tmp_path / "m.json")
+    assert back.classes == model.classes and back.vocabulary == model.vocabulary
+    assert back.threshold == 0.6
+    assert np.allclose(back.probabilities([["f"], ["g"]]), model.probabilities([["f"], ["g"]]))
+
+
+def test_features_of_a_pair(fixture_gazetteer: Gazetteer) -> None:
+    ex = RuleExtractor(fixture_gazetteer)
+    sent = next(iter(ex.nlp("Nvidia has invested in OpenAI and CoreWeave.").sents))
+    pairs = sentence_pairs(sent)
+    assert [(p.first, p.second) for p in pairs] == [
+        ("nvidia", "openai"), ("nvidia", "coreweave"), ("openai", "coreweave")]  # fmt: skip
+    forward = pair_features(pairs[0], True, fixture_gazetteer)
+    assert {"order=pf", "btw=invested", "pf|btw=invested", "payee_prev=in", "payer_prev=other",
+            "roles=chipmaker>ai_lab", "cue=invested"} <= set(forward)  # fmt: skip
+    backward = pair_features(pairs[0], False, fixture_gazetteer)
+    assert {"order=ef", "payer_prev=in", "roles=ai_lab>chipmaker"} <= set(backward)
+    assert "has_money" not in forward
+
+
+def _write_set(folder: Path, excerpts: list[tuple[str, list[dict]]]) -> None:
+    folder.mkdir()
+    for i, (text, deals) in enumerate(excerpts):
+        doc = {"url": f"https://example.com/{i}", "outlet": "Example", "date": None,
+               "text": text, "deals": deals}  # fmt: skip
+        (folder / f"ex{i:02d}.yaml").write_text(yaml.safe_dump(doc))
+
+
+def _deal(payer: str, payee: str, kind: str) -> dict:
+    return {"payer": payer, "payee": payee, "kind": kind, "amount_usd_low": None,
+            "amount_usd_high": None, "up_to": False}  # fmt: skip
+
+
+CUSTOMERS = [("OpenAI", "Nvidia"), ("Oracle", "AMD"), ("Meta", "Broadcom"), ("Microsoft", "Nvidia"),
+             ("Amazon", "AMD"), ("xAI", "Nvidia"), ("Anthropic", "Broadcom"), ("Meta", "AMD")]
+
+
+@pytest.fixture()
+def small_set(tmp_path: Path, fixture_gazetteer: Gazetteer) -> Path:
+    """Excerpts where "X is one of Y's biggest chip customers" is X buying from Y, plus excerpts
+    where two companies only share a sentence."""
+    excerpts = []
+    for buyer, seller in CUSTOMERS:
+        excerpts.append((f"{buyer} is one of {seller}'s biggest chip customers.",
+                         [_deal(buyer, seller, "hardware_purchase")]))  # fmt: skip
+        excerpts.append((f"{buyer} and {seller} both reported results on Tuesday.", []))
+    folder = tmp_path / "set"
+    _write_set(folder, excerpts)
+    (folder / "_gazetteer.yaml").write_text((Path(__file__).resolve().parents[1] / "data"
+                                             / "extraction" / "_gazetteer.yaml").read_text())
+    return folder
+
+
+def test_trained_model_learns_a_phrasing_the_rules_do_not_read(
+    small_set: Path, fixture_gazetteer: Gazetteer
+) -> None:
+    pytest.importorskip("sklearn")
+    rules = RuleExtractor(fixture_gazetteer)
+    excerpts = _load(small_set, fixture_gazetteer, rules)
+    assert sum(t != NONE for e in excerpts for t in e.targets) == len(CUSTOMERS)
+    model = fit(excerpts, c=10.0, threshold=0.5)
+    assert set(model.classes) == {NONE, "hardware_purchase"}
+    text = "Dell is one of Intel's biggest chip customers."
+    assert rules.extract(text) == []  # the rules alone do not read it
+    found = RuleExtractor(fixture_gazetteer, pair_model=model).extract(text)
+    assert [(c.payer, c.payee, c.kind, c.amount_usd_high) for c in found] == [
+        ("dell", "intel", "hardware_purchase", None)]  # fmt: skip
+    assert found[0].extractor == "rules+pairs" and "pair model" in found[0].notes[0]
+    quiet = RuleExtractor(fixture_gazetteer, pair_model=model).extract(
+        "Dell and Intel both reported results on Tuesday.")  # fmt: skip
+    assert quiet == []
+    # scored on its own training set the model adds what the rules miss
+    assert score(excerpts, rules, model).recall > score(excerpts, rules, None).recall
+
+
+def test_cross_validation_and_main(small_set: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    pytest.importorskip("sklearn")
+    gaz = Gazetteer.from_yaml(small_set / "_gazetteer.yaml")
+    rules = RuleExtractor(gaz)
+    results = cross_validate(_load(small_set, gaz, rules), rules, folds=2)
+    assert results[0][:2] == (0.0, 0.0)  # the rules alone first
+    assert results[0][2].recall == 0.0  # they read none of these phrasings
+    assert max(s.f1 for _, _, s in results[1:]) > 0.5  # held-out excerpts are read
+    out = tmp_path / "model.json"
+    assert main([str(small_set), "--out", str(out), "--cv", "--folds", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "rules alone" in printed and "features" in printed
+    assert PairModel.load(out).classes
+
+
+def test_shipped_model_and_opt_in_extractor(fixture_gazetteer: Gazetteer) -> None:
+    assert MODEL_PATH.exists()
+    model = PairModel.load(MODEL_PATH)
+    assert NONE in model.classes and "equity_investment" in model.classes
+    assert 0 < model.threshold < 1
+    assert RuleExtractor(fixture_gazetteer).pair_model is None  # off by default
+    ex = get_extractor("rules+pairs", fixture_gazetteer)
+    assert isinstance(ex.pair_model, PairModel)
+    found = ex.extract("Microsoft is investing $5 billion in Anthropic.")
+    assert [(c.payer, c.payee, c.kind) for c in found] == [
+        ("microsoft", "anthropic", "equity_investment")]  # fmt: skip
