@@ -127,6 +127,12 @@ def _power_supplement(
 
 
 def _is_deal_amount(m: Money, clause_low: str, min_usd: float) -> bool:
+    """Whether amount ``m`` of the clause (lower-cased ``clause_low``) states a deal's size.
+
+    False below ``min_usd`` and when the words around it make it an estimate, an aggregate, a
+    valuation, a holding's value, a new level, a ceiling or option (read by ``_ceiling``), a
+    backlog, a tranche, revenue or the size of a firm, fund, project or site.
+    """
     if m.usd_max < min_usd:
         return False
     left = clause_low[: m.start][-80:]

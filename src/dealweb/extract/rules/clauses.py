@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Clause:
+    """A stretch of a sentence read as one statement, with the companies named in it."""
     start: int
     end: int
     text: str
@@ -37,12 +38,20 @@ class _Clause:
 
 @dataclass
 class _Found:
+    """A candidate read from a clause, with how it was read.
+
+    ``single_payer`` is False when the payer shares the amount with others ("X and Y will
+    invest …"); ``family`` is the cue family it was read under, which a parallel clause inherits.
+    """
     cand: Candidate
     single_payer: bool = True
     family: str = "spend"
 
 
 def _clauses(sent: Span, offset: int) -> list[_Clause]:
+    """The clauses of ``sent`` (offsets shifted by ``offset``; see the module docstring for the
+    cuts). List items are flagged; a relative clause with its own amount gets its antecedent as
+    ``head``."""
     cuts = [sent.start]
     for tok in sent:
         w = tok.lower_
@@ -220,6 +229,7 @@ def _quote(sentence: str, start: int) -> tuple[str, int, int]:
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """The non-blank lines of ``text`` with their character offsets."""
     out, pos = [], 0
     for part in text.split("\n"):
         if part.strip():

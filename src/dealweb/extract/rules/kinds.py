@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 
 def _kind(ex: RuleExtractor, family: str, payee: str, low: str, anchor: Money | Power) -> str:
+    """The candidate's kind from its ``family`` and, for spending, the payee's role and the
+    hardware, cloud, power and licence words of the clause ``low``."""
     if family == "equity":
         return "equity_investment"
     if family in {"warrant", "acquisition", "loan"}:
@@ -76,6 +78,8 @@ def _candidate(
     qs: int,
     qe: int,
 ) -> Candidate | None:
+    """The candidate for one anchor amount (money, else the power figure); None when the payer
+    would pay itself."""
     if payee is not None and payee == payer:
         return None
     money = anchor if isinstance(anchor, Money) else None
@@ -138,6 +142,7 @@ def _family(low: str, start: int, end: int) -> str | None:
 
 
 def _status(low: str) -> str:
+    """in_talks, reported, completed or announced, from the sentence's wording."""
     if _IN_TALKS.search(low):
         return "in_talks"
     if _REPORTED.search(low):

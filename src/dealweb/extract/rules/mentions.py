@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Mention:
+    """A company (ORG) or model (PRODUCT) name in a sentence, as the stages see it."""
     cid: str
     label: str  # ORG or PRODUCT
     start: int  # char offsets in the article
@@ -111,6 +112,12 @@ def _sentence_subject(sent: Span) -> str:
 
 
 def _mention(ent: Span, offset: int) -> _Mention:
+    """The mention of entity ``ent``, its character offsets shifted by ``offset``.
+
+    Flags a possessive ("Nvidia's"), a non-party (a title, rival, example, ticker aside, a person's
+    affiliation, a company naming a deal) and a brand ("Nvidia GPUs"); ``prev`` is the word before,
+    or the preposition governing a description put before the name.
+    """
     doc = ent.doc
     nxt = doc[ent.end] if ent.end < len(doc) else None
     nxt2 = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
@@ -235,6 +242,8 @@ def _with_described(
 
 
 def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
+    """One mention per company, in text order; a plain mention is preferred to a possessive one
+    (keeping the first position)."""
     seen: dict[str, _Mention] = {}
     for m in mentions:
         if m.cid not in seen:

@@ -91,6 +91,10 @@ def _parties(
     prev: _Found | None,
     anchors: list[Money | Power] | None = None,
 ) -> tuple[str, str, bool] | None:
+    """(payer, payee, single payer) of ``anchor`` in ``clause``, or None when no one deal is
+    stated (a consortium, a list of counterparties, an investee not named). ``base`` is the
+    clause's offset; ``prev`` the deal of the parallel clause before; ``anchors`` all amounts
+    of the clause."""
     subject_group = lead_group = _subject_group(parties, clause, None)
     anchor_abs = base + anchor.start
     low_clause = clause.text.lower()
@@ -383,6 +387,8 @@ def _respectively(
     status: str,
     date: dt.date | None,
 ) -> list[_Found]:
+    """ "X and Y … $A and $B respectively": the n-th payer pays the n-th amount to the company
+    named after "in", "into", "with" or "from" (else the first other company)."""
     payer_ids = {p.cid for p in payers}
     rest = [p for p in parties if p.cid not in payer_ids]
     if not rest:

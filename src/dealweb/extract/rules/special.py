@@ -187,6 +187,9 @@ def _stakes_without_amount(
 def _distribution(
     ex: RuleExtractor, sent: Span, s0: int, status: str, date: dt.date | None
 ) -> list[_Found]:
+    """A model owner → platform deal ("Microsoft gives Azure AI Foundry customers access to Claude
+    models"): payer the owner of the product or models named, payee the single other company
+    named (a cloud or neocloud, when roles are known). No amount."""
     low = sent.text.lower()
     if not _DISTRIBUTION_CUE.search(low):
         return []
