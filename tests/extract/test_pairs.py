@@ -142,3 +142,14 @@ def test_shipped_model_and_opt_in_extractor(fixture_gazetteer: Gazetteer) -> Non
     found = ex.extract("Microsoft is investing $5 billion in Anthropic.")
     assert [(c.payer, c.payee, c.kind) for c in found] == [
         ("microsoft", "anthropic", "equity_investment")]  # fmt: skip
+
+
+def test_pairs_far_apart_or_across_companies_are_not_read(fixture_gazetteer: Gazetteer) -> None:
+    ex = RuleExtractor(fixture_gazetteer)
+    text = ("Nebius signed a contract with Microsoft, Oracle raised new debt from its banks, and "
+            "Intel sold shares to SoftBank.")
+    pairs = {(p.first, p.second) for p in sentence_pairs(next(iter(ex.nlp(text).sents)))}
+    assert ("nebius", "microsoft") in pairs and ("microsoft", "oracle") in pairs
+    assert ("nebius", "oracle") in pairs  # one company between: still a pair
+    assert ("nebius", "intel") not in pairs  # two companies between
+    assert ("nebius", "softbank") not in pairs  # and more than 20 tokens apart

@@ -41,6 +41,7 @@ from spacy.tokens import Span
 from dealweb.extract.gazetteer import Gazetteer
 
 MODEL_PATH = Path(__file__).with_name("pair_model.json")
+MAX_GAP = 20  # tokens between two names for them to be read as a pair
 NONE = "none"
 _MONEY = re.compile(r"[$€£¥₹]|\b\d+(?:\.\d+)?\s*(?:bn|billion|million|trillion)\b", re.I)
 _POWER = re.compile(r"gigawatt|megawatt|\b\d+(?:\.\d+)?\s*[gm]w\b", re.I)
@@ -65,6 +66,7 @@ class PairMention:
     sentence: Span
     first_span: tuple[int, int]  # token offsets of the names within the sentence's doc
     second_span: tuple[int, int]
+    starts: tuple[int, ...] = ()  # token offsets where the sentence's companies start
 
 
 def sentence_pairs(sent: Span, ents: list[Span] | None = None) -> list[PairMention]:
@@ -74,14 +76,20 @@ def sentence_pairs(sent: Span, ents: list[Span] | None = None) -> list[PairMenti
     document's entity list on every call).
     """
     firsts: dict[str, tuple[int, int]] = {}
-    for e in sent.ents if ents is None else ents:
-        if e.label_ == "ORG" and e.ent_id_ and e.ent_id_ not in firsts:
-            firsts[e.ent_id_] = (e.start, e.end)
+    orgs = [e for e in (sent.ents if ents is None else ents) if e.label_ == "ORG" and e.ent_id_]
+    for e in orgs:
+        firsts.setdefault(e.ent_id_, (e.start, e.end))
     ids = list(firsts)
+    starts = tuple(sorted(e.start for e in orgs))
     out = []
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            out.append(PairMention(a, b, sent, firsts[a], firsts[b]))
+            a1, b0 = firsts[a][1], firsts[b][0]
+            between = sum(a1 <= s < b0 for s in starts)
+            # Far apart, or with several companies between, two names rarely face each other
+            # in one deal (round-ups: "Nebius signed …, Oracle raised …, ASML invested …").
+            if b0 - a1 <= MAX_GAP and between <= 1:
+                out.append(PairMention(a, b, sent, firsts[a], firsts[b], starts))
     return out
 
 
@@ -103,6 +111,17 @@ def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) ->
         feats.append(f"{order}|btw_first={w}")
     for w in between[-2:]:
         feats.append(f"{order}|btw_last={w}")
+    # Structure between the names: other companies, clause breaks and verbs of their own say
+    # the two may belong to different statements ("Nebius signed …; Oracle raised …").
+    others = sum(a1 <= s < b0 for s in pair.starts)
+    feats.append(f"orgs_between={min(others, 2)}")
+    breaks = sum(t.text in {";", ":"} or t.lower_ in {"while", "but", "whereas", "meanwhile"}
+                 for t in doc[a1:b0])  # fmt: skip
+    feats.append(f"breaks_between={min(breaks, 2)}")
+    commas = sum(t.text == "," for t in doc[a1:b0])
+    feats.append(f"commas_between={min(commas, 3)}")
+    if gap <= 2 and any(t.lower_ in {"and", "&", ","} for t in doc[a1:b0]):
+        feats.append("coordinated")  # "Microsoft and Nvidia …": named together, not facing
     before = [t.lower_ for t in doc[max(sent.start, a0 - 3) : a0]]
     after = [t.lower_ for t in doc[b1 : min(sent.end, b1 + 3)]]
     feats += [f"{order}|pre={w}" for w in before] + [f"{order}|post={w}" for w in after]
