@@ -43,6 +43,7 @@ from dealweb.extract.rules.vocab import (
     _SITE_POWER_LEFT,
     _SITE_POWER_RIGHT,
     _STAKE_NEAR,
+    _VALUATION_FROM_TO,
 )
 
 if TYPE_CHECKING:
@@ -153,6 +154,8 @@ def _is_deal_amount(m: Money, clause_low: str, min_usd: float) -> bool:
         return False  # "the figure rising to as much as $40 billion": read by _ceiling
     if _BACKLOG_RIGHT.match(clause_low[m.end : m.end + 80]):
         return False  # "$600 billion in cloud commitments on its balance sheet"
+    if _VALUATION_FROM_TO.search(left):
+        return False
     hit = _NON_DEAL_LEFT.search(left)
     if (
         hit

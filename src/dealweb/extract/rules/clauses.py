@@ -94,7 +94,7 @@ def _clauses(sent: Span, offset: int) -> list[_Clause]:
                     and _BUYER_VERB.search(sent.doc[k + 2 : k + 6].text.lower()))):
             before, after = sent.doc[sent.start : k].text, sent.doc[k : sent.end].text
             if (find_money(before) or find_power(before)) and (
-                find_money(after) or find_power(after)
+                find_money(after) or find_power(after) or _UNITS.search(after.lower())
             ):  # both state a deal's size: two deals, not one described at length
                 heads[k] = e.ent_id_
     items = items + list(heads)
@@ -248,7 +248,7 @@ def _worth_parsing(para: str) -> bool:
         or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv|via)", low)
         or _UNITS.search(low)
         or re.search(
-            r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|"
+            r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|arrangements?|"
             r"collaboration|talks|discussions|negotiat\w+|invest\w*|multi-?billion|"
             r"investors?|backers?|shareholders?|participants|round|stakes?)\b",
             low,

@@ -64,9 +64,11 @@ from dealweb.extract.rules.vocab import (
     _EXECUTIVE_AFTER,
     _FROM_MANY,
     _INVESTED_IN,
+    _LICENCE_CUE,
     _NON_DEAL_LEFT,
     _ORDER_PLACED,
     _PREPOSITIONS,
+    _ROUND_CUE,
     _SHARE_OPTION,
     _SITE_POWER_LEFT,
     _SITE_POWER_RIGHT,
@@ -101,6 +103,7 @@ class RuleExtractor:
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
         self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
+        self._context_licence = False  # that sentence spoke of a licence
         self._docs: dict[str, Doc] = {}
 
     # --- pipeline ---------------------------------------------------------------------------------
@@ -166,6 +169,7 @@ class RuleExtractor:
         """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
         found: list[_Found] = []
         self._context = ()
+        self._context_licence = False
         context_age = 0  # sentences without a company the pair has been carried over
         pending: tuple[Span, int, str] | None = None
         last_got: list[_Found] = []
@@ -214,6 +218,10 @@ class RuleExtractor:
                 else:
                     context_age = 0
                 self._context = pair if not sized else ()
+                if pair and named:
+                    # "Nvidia agreed to license chip technology from Groq. The deal, reportedly
+                    # valued at $20 billion, …": the size that follows is a licence fee.
+                    self._context_licence = bool(_LICENCE_CUE.search(sent.text.lower()))
                 if got:
                     self._last_pair = (got[-1].cand.payer, got[-1].cand.payee or "")
                     self._last_age = 0
@@ -470,6 +478,11 @@ class RuleExtractor:
                 if not any(m.start == at and m.label == "ORG" for m in clause.mentions):
                     continue
                 family = "equity"
+            elif (
+                isinstance(anchor, Money) and self._raiser[0] and self._raiser[1] <= 2
+                and _ROUND_CUE.search(low) and re.match(r"\s+from\s+", clause.text[anchor.end :])
+            ):  # fmt: skip
+                family = "equity"  # "the round includes $30 billion from chip giant Nvidia"
             pair = (
                 (*fixed, True) if fixed
                 else _parties(self, family, parties, clause, anchor, base, prev, anchors)
@@ -478,6 +491,9 @@ class RuleExtractor:
                 continue
             payer, payee, single = pair
             kind = _kind(self, family, payee, low, anchor)
+            if (self._context_licence and family == "spend"
+                    and {payer, payee} == set(self._context)):  # fmt: skip
+                kind = "other"  # the pair of a licence named in the sentence before
             cand = _candidate(payer, payee, kind, anchor, monies, powers, status, date,
                                    quote, quote_start, quote_end)  # fmt: skip
             if cand is None:

@@ -163,7 +163,10 @@ def _mention(ent: Span, offset: int) -> _Mention:
     # "hundreds of thousands of Nvidia processors", "Nvidia GB300 GPUs": a brand, not a
     # party — unless bought "on"/"from" it ("spend $40 billion on Nvidia chips").
     brand = False
-    if not possessive and prev not in {"on", "from", "for"}:
+    # ("$40 billion in Nvidia chips" names what the money buys and from whom)
+    after_amount = prev == "in" and ent.start >= 2 and doc[ent.start - 2].lower_ in {
+        "billion", "million", "trillion", "bn", "b"}  # fmt: skip
+    if not possessive and prev not in {"on", "from", "for"} and not after_amount:
         follow = [t.lower_ for t in doc[ent.end : ent.end + 3]]
         for i, w in enumerate(follow):
             if _PRODUCT_NOUN.fullmatch(w):

@@ -35,6 +35,7 @@ from dealweb.extract.rules.vocab import (
     _PRODUCT_NOUN,
     _RAISE_VERB,
     _REPORTING,
+    _ROUND_CUE,
     _SELLER_VERB,
     _SIZE_LINK,
 )
@@ -74,6 +75,7 @@ def _deal_pair(sent: Span, known: str | None = None) -> tuple[str, ...]:
     if len(ids) == 2 and re.search(
         r"\b(deals?|contracts?|agreements?|pacts?|partnership|signed|inked|struck|"
         r"arrangement|relationship|alliance|collaboration|talks|discussions|negotiat\w+|"
+        r"licen[cs]\w*|"
         r"investments?|(?:build|deploy|deliver|suppl|provid)\w*\b[^.;]{0,80}\bfor)\b",
         sent.text.lower(),
     ):  # "Nscale is set to build four new AI data centers for Microsoft"
@@ -122,6 +124,12 @@ def _parties(
                        if p.prev in {"in", "into"} and p.cid != source[0].cid]  # fmt: skip
             if targets:
                 return source[0].cid, targets[0].cid, True
+            raiser, age = ex._raiser
+            if raiser and age <= 2 and raiser != source[0].cid and _ROUND_CUE.search(low_clause):
+                # "The round includes $30 billion from SoftBank, $30 billion from chip giant
+                # Nvidia and $50 billion from Amazon": each investor's share of the round
+                # of the company raising it.
+                return source[0].cid, raiser, True
     if family == "spend":
         # every mention, not only each party's first: "… deal with Meta …, a massive
         # commitment from Meta"
@@ -159,6 +167,11 @@ def _parties(
             or (0 <= anchor_abs - m.end <= 12 and m is not parties[0]
                 and re.fullmatch(r"\s*(?:up to|as much as|about|nearly)\s*",
                                  clause.text[m.end - base : anchor.start]))
+            # "… requires Oracle to buy $40 billion in Nvidia chips"
+            or (0 <= anchor_abs - m.end <= 30 and not m.possessive and re.fullmatch(
+                r"\s+to\s+(?:buy|purchase|spend|pay|acquire|invest)\s+"
+                r"(?:(?:some|about|around|roughly|nearly|more than|over|up to)\s+)?",
+                clause.text[m.end - base : anchor.start].lower()))
         )
     ]  # fmt: skip
     # "investments from NVIDIA (up to $10 billion) and Microsoft (up to $5 billion)": the

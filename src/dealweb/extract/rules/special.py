@@ -52,7 +52,9 @@ def _track_raiser(ex: RuleExtractor, sent: Span, got: list[_Found]) -> None:
         ex._raiser = (equity[-1], 0)
     elif _ROUND_CUE.search(low) and (verbs := list(re.finditer(
         r"\b(rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|clos(?:e|es|ed|ing)|land\w*|"
-        r"increased its funding|seek\w*)\b", low
+        r"increased its funding|seek\w*|"
+        r"announc\w+ (?:\w+ ){0,2}?(?:a|an|its|the) (?:[\w$.-]+ ){0,4}?"
+        r"(?:funding|financing|investment) round)\b", low
     ))):  # fmt: skip
         # The raiser is the company named last before the last such verb ("Google is adding
         # to its stake in Anthropic, as the firm is seeking a round"; "xAI raised …", not
@@ -72,14 +74,31 @@ def _participants(
     is not the one raising invests in it; their shares are not stated.
     """
     low = sent.text.lower()
-    stake = _stated_investor(ex, sent, offset, date, got) or _stakes_without_amount(
-        ex, sent, offset, date, got
+    stake = (
+        _stated_investor(ex, sent, offset, date, got)
+        or _stakes_without_amount(ex, sent, offset, date, got)
+        or _supplies_without_amount(ex, sent, offset, date, got)
     )
     if stake:
         return stake
     raiser, age = ex._raiser
-    if not _PARTICIPANT_CUE.search(low):
+    cue = _PARTICIPANT_CUE.search(low)
+    if not cue:
         return []
+    # "OpenAI, whose last valuation reached $852 billion in the round completed in March with
+    # participation from Nvidia, Amazon, and SoftBank": the round named is that company's.
+    orgs = [e for e in _ents(sent) if e.label_ == "ORG"]
+    owners = [
+        e.ent_id_ for e in orgs
+        if e.end_char - sent.start_char < cue.start()
+        and re.match(r"(?:\s*,\s*whose|'s|’s)\b[^.;]{0,120}\bround\b",
+                     low[e.end_char - sent.start_char : cue.start()])
+        and not any(e.end <= o.start and o.end_char - sent.start_char <= cue.start()
+                    for o in orgs)  # no other company between it and the round
+    ]  # fmt: skip
+    after_cue = -1
+    if owners:
+        raiser, age, after_cue = owners[-1], 0, cue.start()
     if not raiser or age > 5:
         # "Nscale … Bold words for a company founded in 2024, but with $1.7 billion already
         # raised from Aker, Nokia, Nvidia, and others": the company talked about raises.
@@ -99,6 +118,8 @@ def _participants(
     for e in _ents(sent):
         if e.label_ != "ORG" or e.ent_id_ in payers or e.ent_id_ == raiser:
             continue
+        if e.start_char - sent.start_char < after_cue:
+            continue  # the investors are the ones listed after "with participation from"
         m = _mention(e, 0)
         nxt = sent.doc[e.end].lower_ if e.end < len(sent.doc) else ""
         if m.brand or nxt in _NON_PARTY_AFTER or m.prev in _NOT_LISTED:
@@ -181,6 +202,49 @@ def _stakes_without_amount(
                          date=date, quote=quote, start=qs, end=qe),  # fmt: skip
                single_payer=True, family="equity")
         for c in investees
+    ]
+
+
+# "AMD announced chip supply arrangements with OpenAI and Oracle": sales stated without a figure
+_SUPPLY_WITHOUT_AMOUNT = re.compile(
+    r"\b(?:(?:chip|gpu|hardware|processor)\s+)?supply\s+(?:arrangements?|agreements?|deals?|"
+    r"contracts?|partnerships?)\s+with\b"
+)
+
+
+def _supplies_without_amount(
+    ex: RuleExtractor, sent: Span, offset: int, date: dt.date | None, got: list[_Found]
+) -> list[_Found]:
+    """Supply deals stated without a figure ("AMD announced chip supply arrangements with OpenAI
+    and Oracle"): the company named before sells to each company named after, no amount."""
+    low = sent.text.lower()
+    if got or re.search(r"[$€£]|\d\s*(?:bn|billion|million)\b", low):
+        return []
+    hit = _SUPPLY_WITHOUT_AMOUNT.search(low)
+    if hit is None:
+        return []
+    # (a brand test would drop "AMD announced chip supply …": the seller names the goods)
+    ms = [m for m in (_mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
+          if not m.non_party]  # fmt: skip
+    rel = [(m, m.start - sent.start_char) for m in ms]
+    sellers = [m for m, at in rel if at < hit.start() and m.prev not in _PREPOSITIONS
+               and not m.possessive]  # fmt: skip
+    if not sellers:
+        return []
+    seller = sellers[-1].cid
+    end = re.search(r"[;.]|\b(?:while|but|whereas|although)\b", low[hit.end() :])
+    stop = hit.end() + (end.start() if end else len(low))
+    buyers = list(dict.fromkeys(m.cid for m, at in rel if hit.end() <= at < stop
+                                and m.cid != seller))  # fmt: skip
+    role = ex.gazetteer.role(seller)
+    hardware = role in {"chipmaker", "other"} or bool(re.search(r"\b(?:chip|gpu|hardware)", low))
+    kind = "hardware_purchase" if hardware and role not in {"cloud", "neocloud"} else (
+        "cloud_commitment")  # fmt: skip
+    quote, qs, qe = _quote(sent.text, sent.start_char + offset)
+    return [
+        _Found(Candidate(payer=b, payee=seller, kind=kind, status=_status(low), date=date,
+                         quote=quote, start=qs, end=qe), single_payer=True)  # fmt: skip
+        for b in buyers
     ]
 
 

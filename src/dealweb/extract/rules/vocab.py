@@ -16,7 +16,7 @@ _DEAL_WORD = re.compile(
     r"\b(invest\w*|stakes?|equity|funding|financ\w+|round|back(?:s|ed|ing)?|pour\w*|inject\w*|"
     r"rais(?:e|es|ed|ing)|deals?|agreements?|contracts?|pacts?|partnership|commit\w*|pledg\w*|"
     r"spend\w*|buy\w*|bought|purchas\w*|acquir\w*|acquisition|leas(?:e|es|ed|ing)\b|rent(?:s|ed|ing|al)?\b|warrants?|"
-    r"sign\w*|ink\w*|struck|strikes?|order\w*|suppl\w+|provid\w+|loans?|lend\w*|tie-up|"
+    r"sign\w*|ink\w*|struck|strikes?|order\w*|suppl\w+|provid\w+|loan\w*|lend\w*|lent|tie-up|"
     r"arrangement|deploy\w*|expan\w+|extend\w*|pay(?:s|ing)?|paid|licen[cs]\w*)\b"
 )
 
@@ -41,7 +41,7 @@ _WARRANT_CUE = re.compile(r"\bwarrants?\b")
 _ACQUIRE_CUE = re.compile(r"\b(acquir\w*|acquisition|takeover|take over|buyout)\b")
 
 
-_LOAN_CUE = re.compile(r"\b(loans?|lend\w*|credit facility|debt financing)\b")
+_LOAN_CUE = re.compile(r"\b(loan(?:s|ed|ing)?|lend\w*|lent|credit facility|debt financing)\b")
 
 
 _HARDWARE_WORDS = re.compile(
@@ -95,7 +95,7 @@ _INVESTOR_RANK = {"investor": 5, "cloud": 4, "chipmaker": 3, "other": 2, "neoclo
 _UNITS = re.compile(
     r"\b(?:\d{1,3}(?:,\d{3})+|(?:one|two|three|four|five|a|half a|\d+(?:\.\d+)?)\s+million|"
     r"millions\s+of|hundreds\s+of\s+thousands\s+of)\s+(?:[\w()’'.:-]+\s+){0,7}?"
-    r"(?:gpus|chips?|processors|accelerators|tpus|semiconductors)\b"
+    r"(?:gpus|cpus|chips?|processors|accelerators|tpus|semiconductors)\b"
 )
 
 
@@ -119,7 +119,8 @@ _CEILING_LEFT = re.compile(
 
 # "an option for Meta to purchase up to $15 billion more": added to the firm base of the deal
 _OPTION_MORE_LEFT = re.compile(
-    r"\boptions?\b[^.;$€£]{0,50}?\b(?:buy|purchase|spend|add|acquire|expand)\w*\s+"
+    r"\boptions?\b[^.;$€£]{0,50}?\b(?:buy|purchase|spend|add|acquire|expand|extend|increas|"
+    r"rais)\w*\s+(?:(?:that|the|this|its|their)\s+(?:[\w-]+\s+){0,2}?by\s+)?"
     r"(?:up to\s+|as much as\s+)?(?:an?\s+)?(?P<more>additional\s+|further\s+|extra\s+)?$"
 )
 
@@ -184,8 +185,13 @@ _NON_DEAL_LEFT = re.compile(
     r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|ipo|earnings|net income|guidance|"
     r"initial|first|plans? for|"
     r"tranches?|installments?|instalments?|prepayment|remaining|worth about|worth around|"
-    r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal)"
+    r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal|"
+    r"burn\w*|cash burn)"
     r"\W+(?:[\w'’-]+\W+){0,3}$"
+)
+# "lifted Anthropic's valuation from $183 billion (Sept 2025) to roughly $350 billion"
+_VALUATION_FROM_TO = re.compile(
+    r"\bvaluations?\b[^.;]{0,80}\b(?:from|to)\s+(?:roughly\s+|about\s+|around\s+|nearly\s+)?$"
 )
 
 
@@ -304,6 +310,8 @@ _EXECUTIVE_AFTER = re.compile(
 _NON_PARTY_BEFORE = {
     "like", "unlike", "than", "rival", "rivals", "competitor", "competitors", "beyond",
     "versus", "vs", "vs.", "according", "per", "including", "from its dependence on",
+    # "a $900 billion valuation, surpassing OpenAI": a comparison, not a party
+    "surpassing", "overtaking", "eclipsing", "topping", "outpacing", "trailing",
 }  # fmt: skip
 
 
@@ -405,7 +413,9 @@ _PARTICIPANT_CUE = re.compile(
     r"also joining|(?:other |key )?(?:investors|backers) (?:include|included|including|such as|"
     r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
     r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by|"
-    r"raised from|backing from|and other investors|and others|partners including)\b"
+    r"raised from|backing from|and other investors|and others|partners including|"
+    # "Aker ASA led the Series B round. It was joined by Nvidia, Dell and Nokia"
+    r"led the (?:[\w-]+ ){0,3}(?:round|raise|financing)|(?:was|were) joined by)\b"
 )
 
 
