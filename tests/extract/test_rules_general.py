@@ -1152,3 +1152,13 @@ def test_investors_that_led_and_joined_a_round(extractor) -> None:
     got = deals(extractor, text)
     for investor in (sb, nv, dell):
         assert (investor, nscale, "equity_investment") in got
+
+
+def test_it_as_subject_goes_on_about_the_company_before(extractor) -> None:
+    oai, avgo = ids(extractor, "OpenAI", "Broadcom")
+    got = deals(extractor, "OpenAI has pursued several initiatives. It struck a $9 billion deal "
+                           "with Broadcom.")  # fmt: skip
+    assert got[(oai, avgo, "hardware_purchase")].amount_usd_high == 9e9
+    quiet = deals(extractor, "OpenAI grew fast. It is expected that Broadcom will sell $9 "
+                             "billion of chips this year.")  # fmt: skip
+    assert (oai, avgo, "hardware_purchase") not in quiet

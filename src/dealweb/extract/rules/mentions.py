@@ -71,6 +71,13 @@ def _ents(sent: Span) -> list[Span]:
     return [e for e in ents[lo:hi] if e.end <= sent.end]
 
 
+# A sentence-initial "It" that stands for a company, not an expletive ("It is expected that …")
+_IT_SUBJECT = re.compile(
+    r"\s*(it)\s+(?!(?:is|was|'s|’s|remains|seems|appears|means|would|could|may|might|"
+    r"takes|took|costs?|depends|matters|helps|comes|came|shows|showed|makes|made)\b)\w+\b"
+)
+
+
 def _governing_preposition(doc: Doc, start: int, reach: int = 6) -> str:
     """The preposition before a description that ends right before a company's name.
 
@@ -215,6 +222,11 @@ def _with_described(
     for d in _DESCRIPTOR.finditer(low):
         if not any(r[0] <= d.start() < r[1] for r in refs):
             refs.append((d.start(), d.end(), None, _DESCRIPTOR_ROLES[d.group(1)]))
+    it = _IT_SUBJECT.match(low)
+    if it and clause.start == sent.start_char + offset:
+        # "It struck a deal with Broadcom to develop custom chips": a sentence whose subject is
+        # "it" goes on about the company the sentence before was about
+        refs.append((it.start(1), it.end(1), None, None))
     here = [_mention(e, offset) for e in _ents(sent) if e.label_ == "ORG"]
     for rel_start, rel_end, owner, roles in sorted(refs):
         if len(parties) >= 2:
