@@ -1162,3 +1162,66 @@ def test_it_as_subject_goes_on_about_the_company_before(extractor) -> None:
     quiet = deals(extractor, "OpenAI grew fast. It is expected that Broadcom will sell $9 "
                              "billion of chips this year.")  # fmt: skip
     assert (oai, avgo, "hardware_purchase") not in quiet
+
+
+# --- session 3, third round (batches 46-47) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SoftBank has sold its entire $5 billion stake in Nvidia to focus on other bets.",
+        "OpenAI announced a $100 billion funding round that valued the ChatGPT maker at $700 "
+        "billion, with SoftBank leading.",
+        "OpenAI announced Stargate — a $400 billion joint venture with SoftBank and Oracle.",
+        "The plan was to secure 8 gigawatts of compute capacity with Oracle and SoftBank.",
+        "SoftBank and OpenAI clashed over a one-gigawatt Texas site.",
+        "Intel will receive $9 billion in Chips Act grants, Nvidia said of its partner.",
+        "The IREN contract with Microsoft is expected to add $2 billion in annualised run-rate "
+        "revenue.",
+    ],
+)
+def test_sales_valuations_ventures_goals_sites_and_grants_are_not_deals(extractor, text) -> None:
+    got = deals(extractor, text)
+    assert all(c.amount_usd_high is None and c.gigawatts is None for c in got.values()), got
+
+
+def test_amount_company_deal_noun_headlines(extractor) -> None:
+    neb, meta, nv = ids(extractor, "Nebius", "Meta", "Nvidia")
+    got = deals(extractor, "Nebius $20B Meta Deal, $1B Nvidia Investment, and More.")
+    assert got[(meta, neb, "cloud_commitment")].amount_usd_high == 20e9
+    assert got[(nv, neb, "equity_investment")].amount_usd_high == 1e9
+
+
+def test_gigawatts_of_gpus_next_to_warrants_are_hardware(extractor) -> None:
+    amd, oai = ids(extractor, "AMD", "OpenAI")
+    text = ("AMD will deliver up to five gigawatts of its Instinct GPUs to OpenAI, and OpenAI has "
+            "the right to purchase up to 10% of AMD through warrants.")
+    got = deals(extractor, text)
+    assert got[(oai, amd, "hardware_purchase")].gigawatts == 5
+    assert (amd, oai, "warrant") in got and (oai, amd, "warrant") not in got
+
+
+def test_money_committed_to_a_lab_is_an_investment(extractor) -> None:
+    sb, oai, intel = ids(extractor, "SoftBank", "OpenAI", "Intel")
+    text = ("SoftBank Group agreed to take a $2 billion equity stake in Intel. For SoftBank, the "
+            "Intel purchase adds to its bets. The firm has already committed US$25 billion "
+            "(~RM115 billion) to OpenAI.")
+    got = deals(extractor, text)
+    assert got[(sb, oai, "equity_investment")].amount_usd_high == 25e9
+
+
+def test_investing_money_to_purchase_chips_is_a_purchase(extractor) -> None:
+    orcl, nv = ids(extractor, "Oracle", "Nvidia")
+    got = deals(extractor, "Oracle will invest about $30 billion to purchase 300,000 Nvidia "
+                           "GB200 chips.")  # fmt: skip
+    assert got[(orcl, nv, "hardware_purchase")].amount_usd_high == 30e9
+    assert not any(k[2] == "equity_investment" for k in got)
+
+
+def test_gigawatts_after_an_investment_are_not_its_size(extractor) -> None:
+    nv, neb = ids(extractor, "Nvidia", "Nebius")
+    text = ("Nvidia decided to invest $1 billion in Nebius. As part of the deal, Nebius targets "
+            "the deployment of 4GW of Nvidia chips by 2030.")
+    got = deals(extractor, text)
+    assert got[(nv, neb, "equity_investment")].gigawatts is None

@@ -104,6 +104,8 @@ def _power_supplement(
     """
     if len(last) != 1 or last[0].cand.gigawatts is not None:
         return False
+    if last[0].cand.kind == "equity_investment":
+        return False  # gigawatts never size a stake ("… investing $2B. … targets 5GW of chips")
     ids = {e.ent_id_ for e in _ents(sent) if e.label_ == "ORG"}
     cand = last[0].cand
     low = sent.text.lower()
@@ -143,7 +145,10 @@ def _is_deal_amount(m: Money, clause_low: str, min_usd: float) -> bool:
         return False
     if _AGGREGATE_LEFT.search(left) and not _DEAL_VALUE_OF.search(left):
         return False
-    if re.search(r"\bvaluing\b[^$€£;]{0,40}$", left):
+    if re.search(r"\bvaluing\b[^$€£;]{0,40}$", left) or re.search(
+        r"\bvalu(?:e|es|ed)\s+(?:the|it|its|them)\b[^$€£;]{0,40}\bat\s+"
+        r"(?:about\s+|roughly\s+|around\s+|nearly\s+|more than\s+|over\s+)?$", left
+    ):  # "a funding round that valued the ChatGPT maker at $730 billion"
         return False  # "valuing the AI firm at approximately $60 billion"
     holding = _HOLDING_LEFT.search(left)
     if holding and _STAKE_NEAR.search(left[holding.start() :] + clause_low[m.end : m.end + 25]):
@@ -174,7 +179,9 @@ def _is_deal_amount(m: Money, clause_low: str, min_usd: float) -> bool:
         and (not _COMPANY_VALUED.search(left[-40:]) or _DEAL_WITH_VALUED.search(left))
     ):
         return False
-    return not _NON_DEAL_RIGHT.search(clause_low[m.end : m.end + 40])
+    # "US$500 billion (~RM2.33 trillion) data centre project": read past a converted amount
+    right = re.sub(r"^\s*\([^()]{0,40}\)", "", clause_low[m.end : m.end + 80])
+    return not _NON_DEAL_RIGHT.search(right[:40])
 
 
 def _round_total(low: str, anchor: Money, equity: bool = True) -> bool:

@@ -80,6 +80,13 @@ if TYPE_CHECKING:
     from dealweb.extract.rules.clauses import _Clause
 
 
+# "$27B Meta Deal": an amount, a company, and the deal noun they modify
+_COMPOUND_NOUN = re.compile(
+    r"\s?([a-z][\w.&-]*(?:\s[a-z][\w.&-]*)?)\s+(?:[\w-]+\s+)?(deals?|investments?|stakes?|"
+    r"contracts?|agreements?|orders?|pacts?|partnerships?|commitments?)\b"
+)
+
+
 @register("rules")
 class RuleExtractor:
     """Gazetteer + patterns. ``min_usd`` drops amounts below it (share prices, fees…)."""
@@ -467,8 +474,26 @@ class RuleExtractor:
             if family is None and prev is not None:
                 family = prev.family
             family = family or "spend"
+            if isinstance(anchor, Power) and family == "warrant":
+                family = "spend"  # "up to six gigawatts of GPUs … and warrants": the GPUs
             if isinstance(anchor, Power) and family == "equity":
                 continue  # gigawatts never size a stake ("the 10GW project … total investment")
+            committed = isinstance(anchor, Money) and re.search(
+                r"\b(?:commit\w*|pledg\w*)\s+"
+                r"(?:(?:up to|about|roughly|nearly|more than|over)\s+)?$",
+                low[: anchor.start],
+            )
+            to = re.match(r"\s*(?:\([^()]{0,40}\)\s*)?to\s+", clause.text[anchor.end :])
+            if committed and to and family != "equity" and any(
+                m.start == base + anchor.end + to.end() and m.label == "ORG"
+                and self.gazetteer.role(m.cid) == "ai_lab" for m in clause.mentions
+            ):  # fmt: skip
+                family = "equity"  # "has already committed US$30 billion (…) to OpenAI"
+            noun = _COMPOUND_NOUN.match(low, anchor.end)
+            if isinstance(anchor, Money) and noun and any(
+                m.start == base + noun.start(1) and m.label == "ORG" for m in clause.mentions
+            ):  # "$27B Meta Deal, $2B Nvidia Investment": the noun says what kind of deal
+                family = "equity" if noun.group(2).startswith(("invest", "stake")) else "spend"
             invested_in = _INVESTED_IN.match(clause.text, anchor.end)
             if isinstance(anchor, Money) and invested_in:
                 # "$670 million in U.K.-based cloud provider Nscale": money put into a company

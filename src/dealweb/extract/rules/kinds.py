@@ -119,6 +119,8 @@ def _family(low: str, start: int, end: int) -> str | None:
     if re.match(r"\W*(?:worth )?(?:of|to (?:buy|purchase|acquire)) (?:[\w.&'’-]+ ){0,5}"
                 r"(?:common )?(?:stock|shares|equity)\b", low[end:]):  # fmt: skip
         return "equity"  # "$5 billion of Intel stock", "spend $5 billion to buy Intel stock"
+    if re.match(r"\W*to (?:buy|purchase|acquire|rent|lease) ", low[end:]):
+        return "spend"  # "invest approximately $40 billion to purchase 400,000 Nvidia chips"
     best: tuple[int, str] | None = None
     cues = (("equity", _EQUITY_CUE), ("spend", _SPEND_CUE), ("loan", _LOAN_CUE),
             ("acquisition", _ACQUIRE_CUE))  # fmt: skip

@@ -219,6 +219,15 @@ def _parties(
             subject = reported[0]
             subject_group = [subject]
     others = [p for p in parties if p.cid != subject.cid]
+    # "Nebius $27B Meta Deal, $2B Nvidia Investment": a company named between an amount and a
+    # deal noun is that amount's counterparty
+    compound = [
+        p for p in others if 0 <= p.start - (base + anchor.end) <= 1
+        and re.match(r"\W*(?:[\w-]+\s+)?(?:deals?|investments?|stakes?|contracts?|agreements?|"
+                     r"orders?|pacts?|partnerships?|commitments?)\b", low_clause[p.end - base :])
+    ]  # fmt: skip
+    if compound:
+        others = compound[:1]
     if family == "equity" and anchors and len(anchors) > 1:
         # "Nvidia will invest up to $10 billion and Microsoft up to $5 billion": Microsoft is
         # the subject of the other amount, not this one's investee.

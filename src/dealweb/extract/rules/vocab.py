@@ -17,7 +17,7 @@ _DEAL_WORD = re.compile(
     r"rais(?:e|es|ed|ing)|deals?|agreements?|contracts?|pacts?|partnership|commit\w*|pledg\w*|"
     r"spend\w*|buy\w*|bought|purchas\w*|acquir\w*|acquisition|leas(?:e|es|ed|ing)\b|rent(?:s|ed|ing|al)?\b|warrants?|"
     r"sign\w*|ink\w*|struck|strikes?|order\w*|suppl\w+|provid\w+|loan\w*|lend\w*|lent|tie-up|"
-    r"arrangement|deploy\w*|expan\w+|extend\w*|pay(?:s|ing)?|paid|licen[cs]\w*)\b"
+    r"arrangement|deploy\w*|deliver\w*|expan\w+|extend\w*|pay(?:s|ing)?|paid|licen[cs]\w*)\b"
 )
 
 
@@ -155,7 +155,8 @@ _SITE_POWER_LEFT = re.compile(
 )
 
 
-_SITE_POWER_RIGHT = re.compile(r"^\W*(?:campus|facility|site|data cent\w+|plant)\b")
+# ("a one-gigawatt Texas site": one word may name the place)
+_SITE_POWER_RIGHT = re.compile(r"^\W*(?:[a-z]+\s+)?(?:campus|facility|site|data cent\w+|plant)\b")
 
 
 _ORDER_BEFORE = re.compile(r"\b(orders?|contracts?|commitments?|business|bookings?)\b[^;]{0,60}$")
@@ -183,10 +184,13 @@ _NON_DEAL_LEFT = re.compile(
     r"revenues?|sales|loss(?:es)?|profits?|net worth|fortune|gdp|capex|capital expenditures?|"
     r"capital spending|spending plans|estimated to cost|to cost|costs?|cost of|price target|"
     r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|ipo|earnings|net income|guidance|"
-    r"initial|first|plans? for|"
+    r"initial|first|plans? for|plan (?:was|is) to|goal of|target of|"
     r"tranches?|installments?|instalments?|prepayment|remaining|worth about|worth around|"
     r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal|"
-    r"burn\w*|cash burn)"
+    r"burn\w*|cash burn|"
+    # "sold its entire $5.83 billion stake in Nvidia", "which sold for $9.17 billion": a sale
+    # of shares in the market, not a deal between the companies
+    r"sold|sells|selling|sale of|divest\w*|offload\w*|unload\w*)"
     r"\W+(?:[\w'’-]+\W+){0,3}$"
 )
 # "lifted Anthropic's valuation from $183 billion (Sept 2025) to roughly $350 billion"
@@ -235,7 +239,7 @@ _DEAL_VALUED = re.compile(
 _COMPANY_VALUED = re.compile(
     r"(\b(?:company|startup|firm|group|maker|lab|business|it|which)\W+"
     r"(?:(?:is|was|now|currently)\s+)*valued|,\s*valued|\bvaluing"
-    r"|\bvalu(?:e|es|ed)\s+(?!at\b)[\w'’.-]+(?:\s+[\w'’.-]+)?\s+at)\b[^$€£]*$"
+    r"|\bvalu(?:e|es|ed)\s+(?!at\b)[\w'’.-]+(?:\s+[\w'’.-]+){0,3}\s+at)\b[^$€£]*$"
 )
 
 
@@ -248,17 +252,19 @@ _BACK_REFERENCE = re.compile(
 
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an |to (?:its |their |the company's |the company’s )?)?"
-    r"(?:annual\w* |post-money |pre-money )?"
+    r"(?:annual\w* |post-money |pre-money |run-rate |recurring )*"
     r"(valuation|revenue|sales|market (?:value|cap\w*)|loss|losses|profit|net worth|fortune|"
     r"a year|per year|annually|per gigawatt|per share|a share|in debt|of debt|in bonds|"
     r"in capex|in capital|in cash|in assets|of assets|ipo|in its ipo|in sales|in revenue|"
     r"in equity(?! (?:into|in|to)\b)|"
-    r"tranche|of the total|cost|"
+    r"tranche|of the total|cost|post-money\b|pre-money\b|"
+    # "Intel's $10.9 billion in Chips Act grants": public money, not a deal between companies
+    r"(?:in\s+)?(?:[\w-]+ ){0,2}(?:grants?|subsidies|subsidy|tax credits?)|"
     # "TWG Global, the $40 billion investment firm": the size of a firm or fund
     r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
     r"conglomerate)|company(?! (?:deal|contract|agreement|investment))|"
     # "a massive $100 billion infrastructure buildout known as the Stargate Project": a plan
-    r"(?:[\w-]+ ){0,2}(?:buildout|build-out|project|initiative)|"
+    r"(?:[\w-]+ ){0,2}(?:buildout|build-out|project|initiative|joint venture)|"
     # "OpenAI's planned $500 billion data center": the size of a site, unless a deal follows
     r"(?:[\w-]+ )?(?:data cent(?:er|re)s?|campus|facility)"
     r"(?! (?:deal|contract|agreement|lease|partnership|pact|order|commitment)))\b"
@@ -415,7 +421,7 @@ _PARTICIPANT_CUE = re.compile(
     r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by|"
     r"raised from|backing from|and other investors|and others|partners including|"
     # "Aker ASA led the Series B round. It was joined by Nvidia, Dell and Nokia"
-    r"led the (?:[\w-]+ ){0,3}(?:round|raise|financing)|(?:was|were) joined by)\b"
+    r"led the (?:[\w-]+ ){0,3}(?:round|raise)|(?:was|were) joined by)\b"
 )
 
 
@@ -490,7 +496,8 @@ _DEAL_AFTER_VALUE = re.compile(
 
 # "This Meta deal is Nebius' second contract": a company naming a deal is not its subject
 _DEAL_NOUN = {"deal", "deals", "contract", "contracts", "agreement", "agreements", "pact",
-              "partnership", "order", "investment"}  # fmt: skip
+              "partnership", "order", "investment", "purchase", "stake", "acquisition",
+              "commitment", "transaction"}  # fmt: skip
 
 
 # Nouns that end a description put before a company's name ("cloud provider Nscale").
