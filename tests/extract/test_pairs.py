@@ -153,3 +153,18 @@ def test_pairs_far_apart_or_across_companies_are_not_read(fixture_gazetteer: Gaz
     assert ("nebius", "oracle") in pairs  # one company between: still a pair
     assert ("nebius", "intel") not in pairs  # two companies between
     assert ("nebius", "softbank") not in pairs  # and more than 20 tokens apart
+
+
+def test_kind_is_proposed_only_from_a_sentence_that_names_it(fixture_gazetteer: Gazetteer) -> None:
+    from dealweb.extract.pairs import kind_stated
+
+    assert not kind_stated("equity_investment", "Amazon remains Anthropic's primary cloud partner.")
+    assert kind_stated("cloud_commitment", "Amazon remains Anthropic's primary cloud partner.")
+    assert kind_stated("equity_investment", "Amazon is also an investor in Anthropic.")
+    # a model that always says "equity": the gate keeps it quiet where no stake is named
+    always = PairModel(["equity_investment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
+                       0.5)  # fmt: skip
+    text = "Amazon remains Anthropic's primary cloud partner."
+    gated = RuleExtractor(fixture_gazetteer, pair_model=always).extract(text)
+    ungated = RuleExtractor(fixture_gazetteer, pair_model=always, pair_gate=False).extract(text)
+    assert gated == [] and [c.kind for c in ungated] == ["equity_investment"]  # one direction

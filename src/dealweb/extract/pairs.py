@@ -144,6 +144,34 @@ def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) ->
     return feats
 
 
+# What a sentence must say for the model to propose a deal of each kind: a stake needs an equity
+# word, a chip purchase a hardware word, and so on ("Amazon remains Anthropic's primary cloud
+# partner" names no stake, whatever the model's prior for that pair).
+KIND_CUES: dict[str, re.Pattern[str]] = {
+    kind: re.compile(pattern, re.I)
+    for kind, pattern in {
+        "equity_investment": r"\b(?:invest\w*|stakes?|equity|shares?|funding|round|"
+        r"back(?:s|ed|er|ers|ing)|shareholders?|capital)\b",
+        "warrant": r"\b(?:warrants?|shares?|stakes?)\b",
+        "hardware_purchase": r"\b(?:chips?|gpus?|tpus?|cpus?|accelerators?|processors?|servers?|"
+        r"hardware|silicon|racks?|systems)\b",
+        "cloud_commitment": r"\b(?:cloud|compute|computing|capacity|data cent\w+|infrastructure|"
+        r"gpus?|servers?|azure|aws)\b",
+        "compute_capacity": r"\b(?:compute|computing|capacity|gigawatts?|megawatts?|gw|mw)\b",
+        "distribution": r"\b(?:models?|available|access|platform|offer\w*|host\w*|distribut\w*)\b",
+        "loan": r"\b(?:loan\w*|lend\w*|lent|credit|debt)\b",
+        "revenue_share": r"\brevenue\b",
+        "other": r"\b(?:licen[cs]\w*|royalt\w+|fees?)\b",
+    }.items()
+}
+
+
+def kind_stated(kind: str, text: str) -> bool:
+    """Whether ``text`` has a word that a deal of ``kind`` is stated with (see ``KIND_CUES``)."""
+    cue = KIND_CUES.get(kind)
+    return cue is None or bool(cue.search(text))
+
+
 @dataclass
 class PairModel:
     """Multinomial logistic regression over :func:`pair_features` (weights from JSON)."""

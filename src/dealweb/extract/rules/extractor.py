@@ -20,7 +20,14 @@ from spacy.tokens import Doc, Span
 
 from dealweb.extract.base import Candidate, register
 from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
-from dealweb.extract.pairs import NONE, PairModel, pair_features, sentence_pairs, shipped_model
+from dealweb.extract.pairs import (
+    NONE,
+    PairModel,
+    kind_stated,
+    pair_features,
+    sentence_pairs,
+    shipped_model,
+)
 from dealweb.extract.quantities import Money, Power, find_money, find_power
 from dealweb.extract.rules.amounts import (
     _ceiling,
@@ -99,6 +106,7 @@ class RuleExtractor:
         *,
         min_usd: float = 1e6,
         pair_model: PairModel | None | str = None,
+        pair_gate: bool = True,
         **_: object,
     ) -> None:
         self.gazetteer = gazetteer
@@ -107,6 +115,8 @@ class RuleExtractor:
         # Off by default: it helped on recaps of many deals and hurt on ordinary articles when
         # scored blind (tests/data/extraction/README.md, batches 39-42).
         self.pair_model = shipped_model() if pair_model == "shipped" else pair_model
+        # the model proposes a kind only from a sentence that names it (pairs.KIND_CUES)
+        self.pair_gate = pair_gate
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
         self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
@@ -292,6 +302,11 @@ class RuleExtractor:
         for i, (pair, payer_first, _) in enumerate(where):
             p = probs[i].copy()
             p[none] = -1.0
+            if self.pair_gate:
+                text = pair.sentence.text
+                for j, kind in enumerate(model.classes):
+                    if j != none and not kind_stated(kind, text):
+                        p[j] = -1.0
             k = int(p.argmax())
             payer, payee = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
             key = (payer, payee)
@@ -299,8 +314,9 @@ class RuleExtractor:
                 best[key] = (float(p[k]), model.classes[k], i)
         out = []
         for (payer, payee), (prob, kind, i) in best.items():
-            if best.get((payee, payer), (0.0,))[0] > prob:
-                continue  # one direction per pair: the likelier one
+            rev = best.get((payee, payer), (0.0,))[0]
+            if rev > prob or (rev == prob and (payee, payer) < (payer, payee)):
+                continue  # one direction per pair: the likelier one (ties: a fixed order)
             pair, _, offset = where[i]
             sent = pair.sentence
             quote, qs, qe = _quote(sent.text, sent.start_char + offset)
