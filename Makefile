@@ -40,6 +40,8 @@ bench: $(STAMP)
 
 eval-extract: $(STAMP)
 	$(BIN)/python -m dealweb.extract.evaluate tests/data/extraction
+	@echo "--- held-out set (tests/data/extraction_heldout/README.md): not used for development"
+	$(BIN)/python -m dealweb.extract.evaluate tests/data/extraction_heldout --quiet
 
 # Refit the experimental pair model (src/dealweb/extract/pair_model.json) on the labelled set.
 train-extract: $(STAMP)

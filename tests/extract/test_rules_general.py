@@ -1225,3 +1225,43 @@ def test_gigawatts_after_an_investment_are_not_its_size(extractor) -> None:
             "the deployment of 4GW of Nvidia chips by 2030.")
     got = deals(extractor, text)
     assert got[(nv, neb, "equity_investment")].gigawatts is None
+
+
+# --- session 3, last round (batches 48-49, kept as a held-out set) ---
+
+
+def test_a_company_naming_a_description_is_not_the_party(extractor) -> None:
+    nv, neb, crwv = ids(extractor, "Nvidia", "Nebius", "CoreWeave")
+    got = deals(extractor, "In January, Nvidia announced a $1 billion investment in Nebius "
+                           "competitor CoreWeave.")  # fmt: skip
+    assert set(got) == {(nv, crwv, "equity_investment")}
+
+
+def test_it_subject_with_a_round_for_a_described_company(extractor) -> None:
+    nv, oai, nscale = ids(extractor, "Nvidia", "OpenAI", "Nscale")
+    text = ("Nvidia keeps financing its customers. It also put $20 billion into OpenAI last month "
+            "and participated in a $1 billion funding round for UK neocloud Nscale.")
+    got = deals(extractor, text)
+    assert got[(nv, oai, "equity_investment")].amount_usd_high == 20e9
+    assert (nv, nscale, "equity_investment") in got
+    assert got[(nv, nscale, "equity_investment")].amount_usd_high is None  # the round's total
+
+
+def test_supplying_chips_counted_in_words(extractor) -> None:
+    amd, oai = ids(extractor, "AMD", "OpenAI")
+    got = deals(extractor, "AMD said it is supplying OpenAI with hundreds of thousands of chips.")
+    assert (oai, amd, "hardware_purchase") in got
+
+
+def test_a_text_written_all_in_lower_case(extractor) -> None:
+    amzn, ant = ids(extractor, "Amazon", "Anthropic")
+    text = ("amazon announced that it will make an additional investment of up to $20 billion in "
+            "anthropic, the maker of claude. the deal follows months of talks between the two "
+            "companies about cloud capacity, custom chips and the training of new models, people "
+            "familiar with the matter said on monday in a statement released to the press.")
+    got = deals(extractor, text)
+    c = got[(amzn, ant, "equity_investment")]
+    assert c.amount_usd_high == 20e9
+    assert c.quote == text[c.start : c.end] and c.quote.startswith("amazon announced")
+    # a text with capitals is read as written: a lower-case "oracle" is a word, not Oracle
+    assert deals(extractor, "The market oracle said Amazon will invest.") == {}

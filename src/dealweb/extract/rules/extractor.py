@@ -46,6 +46,7 @@ from dealweb.extract.rules.clauses import (
 )
 from dealweb.extract.rules.kinds import _candidate, _family, _kind, _status
 from dealweb.extract.rules.mentions import (
+    _IT_SUBJECT,
     _dedupe,
     _ents,
     _Mention,
@@ -122,6 +123,8 @@ class RuleExtractor:
         self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
         self._context_licence = False  # that sentence spoke of a licence
         self._docs: dict[str, Doc] = {}
+        self._recase_re: re.Pattern[str] | None = None  # built on the first lower-case text
+        self._recase_forms: dict[str, str] = {}
 
     # --- pipeline ---------------------------------------------------------------------------------
     @staticmethod
@@ -184,6 +187,7 @@ class RuleExtractor:
     # --- public -----------------------------------------------------------------------------------
     def extract(self, text: str, date: dt.date | None = None) -> list[Candidate]:
         """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
+        original, text = text, self._recase(text)
         found: list[_Found] = []
         self._context = ()
         self._context_licence = False
@@ -261,7 +265,28 @@ class RuleExtractor:
         cands = merge_candidates([f.cand for f in found], [f.single_payer for f in found])
         if isinstance(self.pair_model, PairModel):
             cands += self.pair_candidates(text, date, cands)
+        if text is not original:  # the evidence is the article's own words
+            cands = [c.with_(quote=original[c.start : c.end]) for c in cands]
         return cands
+
+    def _recase(self, text: str) -> str:
+        """Company names in their own casing when a whole text is written in lower case.
+
+        Some pages (and scrapers) lower-case everything ("amazon announced … in anthropic");
+        the names are matched by their exact spelling, so such a text would name no company.
+        Only a text with almost no capital letters is touched, and the replacement keeps every
+        offset: the quotes are taken from the original text.
+        """
+        letters = sum(ch.isalpha() for ch in text)
+        if letters < 200 or sum(ch.isupper() for ch in text) > letters * 0.002:
+            return text
+        if self._recase_re is None:
+            forms = {f.lower(): f for e in self.gazetteer.entries for f in e.surface_forms
+                     if len(f) > 2 and f.lower() != f}  # fmt: skip
+            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+            self._recase_forms = forms
+            self._recase_re = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        return self._recase_re.sub(lambda m: self._recase_forms[m.group(0)], text)
 
     def sentences(self, text: str, everything: bool = False) -> list[tuple[int, Span]]:
         """(paragraph offset, sentence) for every sentence the rules read in ``text`` (with
@@ -383,7 +408,7 @@ class RuleExtractor:
             vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
             if vague is None or not re.search(
                 r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment|deploy\w*|"
-                r"order\w*|purchas\w*|buy\w*|stake)\b",
+                r"order\w*|purchas\w*|buy\w*|stake|suppl(?:y|ies|ied|ying)|deliver\w*)\b",
                 low,
             ):
                 return []
@@ -402,8 +427,9 @@ class RuleExtractor:
         fixed: tuple[str, str] | None = None
         if len(parties) < 2:
             parties = _with_described(self, parties, clause, sent, s0 - sent.start_char)
-        elif all(p.prev in _PREPOSITIONS for p in parties) and _DESCRIPTOR.search(
-            low, 0, max(0, parties[0].start - base)
+        elif all(p.prev in _PREPOSITIONS for p in parties) and (
+            _DESCRIPTOR.search(low, 0, max(0, parties[0].start - base))
+            or (_IT_SUBJECT.match(low) and clause.start == s0)
         ):
             # "The startup has …, securing $14 billion in a partnership with Microsoft and
             # collaborating with OpenAI": the described subject, not the companies after "with".

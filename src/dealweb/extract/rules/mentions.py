@@ -92,6 +92,8 @@ def _governing_preposition(doc: Doc, start: int, reach: int = 6) -> str:
         w = t.lower_
         if w in _PREPOSITIONS:
             return w
+        if t.ent_type_ == "ORG" and all(doc[j].ent_type_ == "ORG" for j in range(k, start - 1)):
+            continue  # "in Nebius competitor CoreWeave": a company naming the description
         if w in _APPOSITION_STOP or t.is_punct or t.ent_type_ or t.like_num or "$" in w:
             return ""
     return ""

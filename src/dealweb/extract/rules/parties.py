@@ -315,6 +315,12 @@ def _parties(
                 low_clause[anchor.end : m.start - base],
             ):
                 return subject.cid, m.cid, single
+        raising = [m for m in others if m.prev == "for" and 0 <= m.start - (base + anchor.end)
+                   and re.fullmatch(r"\s+(?:[\w-]+\s+){0,3}(?:round|raise|financing)\s+for\s+"
+                                    r"(?:[\w.-]+\s+){0,3}",
+                                    low_clause[anchor.end : m.start - base])]  # fmt: skip
+        if raising:
+            return subject.cid, raising[0].cid, single  # "a $2 billion round for … Nscale"
         if "in" in by_prep or "into" in by_prep:
             # the one in this amount's own stretch ("$5 billion into Intel, … $670 million
             # in Nscale")
