@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 
 from dealweb.extract.base import Candidate
 from dealweb.extract.evaluate import evaluate, load_labelled, main, score_excerpt
@@ -105,3 +106,27 @@ def test_main_pair_match_scores_at_least_the_kind_match(
     by_pair = json.loads(capsys.readouterr().out)
     assert by_pair["match"] == "pair"
     assert by_pair["true_positives"] >= by_kind["true_positives"]
+
+
+def test_strict_labels_leave_out_relationships(tmp_path: Path, fixture_gazetteer) -> None:
+    doc = {"url": "https://example.com/a", "outlet": "Example", "date": None,
+           "text": "Microsoft is investing $5 billion in Anthropic. Amazon remains Anthropic's "
+                   "primary cloud partner.",
+           "deals": [{"payer": "Microsoft", "payee": "Anthropic", "kind": "equity_investment",
+                      "amount_usd_low": 5e9, "amount_usd_high": 5e9},
+                     {"payer": "Anthropic", "payee": "Amazon", "kind": "cloud_commitment",
+                      "amount_usd_low": None, "amount_usd_high": None,
+                      "relationship_only": True}]}  # fmt: skip
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(doc))
+    every = evaluate(tmp_path, fixture_gazetteer)
+    strict = evaluate(tmp_path, fixture_gazetteer, labels="strict")
+    assert (every.tp, every.fn) == (1, 1) and (strict.tp, strict.fn) == (1, 0)
+    with pytest.raises(ValueError, match="labels must be"):
+        evaluate(tmp_path, fixture_gazetteer, labels="loose")
+
+
+def test_relationship_marks_are_in_the_labelled_sets() -> None:
+    marked = [d for folder in (DATA, DATA.parent / "extraction_heldout")
+              for _, data in load_labelled(folder) for d in data.get("deals") or []
+              if d.get("relationship_only")]  # fmt: skip
+    assert len(marked) >= 30  # batches 36-49, marked in session 3 (README)

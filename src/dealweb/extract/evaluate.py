@@ -19,8 +19,13 @@ scoring, e.g. the ACE/TAC slot-filling scorers). Amounts are scored separately o
 deals: an amount is right when the USD low and high both equal the label within 0.5 % (a
 missing bound must be missing in both).
 
+A label may carry ``relationship_only: true``: an ongoing relationship stated without a
+transaction ("Amazon remains Anthropic's primary cloud partner"), which the set's labelling rule
+counts as a deal and a stricter reader would not. ``labels="strict"`` (``--labels strict``)
+leaves those labels out.
+
 Run: ``python -m dealweb.extract.evaluate tests/data/extraction [--gazetteer companies.yaml]
-[--match pair]``.
+[--match pair] [--labels strict]``.
 """
 
 from __future__ import annotations
@@ -174,16 +179,23 @@ def excerpt_date(data: dict[str, Any]) -> dt.date | None:
     return dt.date.fromisoformat(date) if isinstance(date, str) else date
 
 
+LABEL_SETS = ("all", "strict")
+
+
 def evaluate(
     directory: str | Path,
     gazetteer: Gazetteer | None = None,
     extractor: str = "rules",
     match: str = "kind",
+    labels: str = "all",
 ) -> Score:
     """Run ``extractor`` over every excerpt in ``directory`` and return the pooled score.
 
-    ``match`` is ``"kind"`` (payer, payee, kind) or ``"pair"`` (payer, payee; kind ignored).
+    ``match`` is ``"kind"`` (payer, payee, kind) or ``"pair"`` (payer, payee; kind ignored);
+    ``labels`` is ``"all"`` or ``"strict"`` (without the labels marked ``relationship_only``).
     """
+    if labels not in LABEL_SETS:
+        raise ValueError(f"labels must be one of {', '.join(LABEL_SETS)}, not {labels!r}")
     items = load_labelled(directory)
     if gazetteer is None:
         gazetteer = default_gazetteer(directory)
@@ -191,7 +203,9 @@ def evaluate(
     total = Score()
     for path, data in items:
         cands = ex.extract(data["text"], excerpt_date(data))
-        s = score_excerpt(cands, data.get("deals") or [], gazetteer, path.stem, match)
+        deals = [d for d in data.get("deals") or []
+                 if labels == "all" or not d.get("relationship_only")]  # fmt: skip
+        s = score_excerpt(cands, deals, gazetteer, path.stem, match)
         total.tp += s.tp
         total.fp += s.fp
         total.fn += s.fn
@@ -224,13 +238,19 @@ def main(argv: list[str] | None = None) -> int:
         default="kind",
         help="match deals on (payer, payee, kind) [default] or on (payer, payee) only",
     )
+    ap.add_argument(
+        "--labels",
+        choices=LABEL_SETS,
+        default="all",
+        help="all labels [default], or strict: without ongoing relationships (relationship_only)",
+    )
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--quiet", action="store_true", help="do not list the errors")
     args = ap.parse_args(argv)
     try:
         gaz = Gazetteer.from_yaml(args.gazetteer) if args.gazetteer else None
         n = len(load_labelled(args.directory))
-        score = evaluate(args.directory, gaz, args.extractor, args.match)
+        score = evaluate(args.directory, gaz, args.extractor, args.match, args.labels)
     except (ValueError, KeyError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
