@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -134,14 +134,22 @@ def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) ->
         feats.append(f"{who}_next={nxt}")
     rp, re_ = gazetteer.role(payer), gazetteer.role(payee)
     feats += [f"payer_role={rp}", f"payee_role={re_}", f"roles={rp}>{re_}"]
-    text = sent.text
-    for name, rx in (("money", _MONEY), ("power", _POWER), ("units", _UNITS)):
-        if rx.search(text):
-            feats.append(f"has_{name}")
-    for cue in {m.group(0).lower() for m in _CUES.finditer(text)}:
+    flags, cues = _sentence_cues(sent.text)
+    feats += flags
+    for cue in cues:
         feats.append(f"cue={cue}")
         feats.append(f"roles={rp}>{re_}|cue={cue}")
     return feats
+
+
+@lru_cache(maxsize=4096)
+def _sentence_cues(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a sentence holds (an amount, a power figure, chip counts) and its cue words: the
+    same for every pair of the sentence and both directions, so read once per sentence."""
+    flags = tuple(f"has_{name}" for name, rx in (("money", _MONEY), ("power", _POWER),
+                                                ("units", _UNITS)) if rx.search(text))  # fmt: skip
+    cues = tuple(sorted({m.group(0).lower() for m in _CUES.finditer(text)}))
+    return flags, cues
 
 
 # What a sentence must say for the model to propose a deal of each kind: a stake needs an equity

@@ -26,8 +26,8 @@ import numpy as np
 from dealweb.extract.evaluate import Score, default_gazetteer, excerpt_date, load_labelled
 from dealweb.extract.evaluate import score_excerpt as _score
 from dealweb.extract.gazetteer import Gazetteer
-from dealweb.extract.pairs import MODEL_PATH, NONE, PairModel, pair_features, sentence_pairs
-from dealweb.extract.rules import RuleExtractor, _ents
+from dealweb.extract.pairs import MODEL_PATH, NONE, PairModel
+from dealweb.extract.rules import RuleExtractor
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -55,13 +55,10 @@ def _load(directory: str | Path, gazetteer: Gazetteer, rules: RuleExtractor) -> 
                 kinds.setdefault((payer, payee), str(d["kind"]))
         text, date = data["text"], excerpt_date(data)
         rows, targets = [], []
-        for _, sent in rules.sentences(text, everything=True):
-            for pair in sentence_pairs(sent, _ents(sent)):
-                for payer_first in (True, False):
-                    payer, payee = (pair.first, pair.second) if payer_first else (
-                        pair.second, pair.first)  # fmt: skip
-                    rows.append(pair_features(pair, payer_first, gazetteer))
-                    targets.append(kinds.get((payer, payee), NONE))
+        for pair, payer_first, _, feats in rules.pair_examples(text):
+            payer, payee = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
+            rows.append(feats)
+            targets.append(kinds.get((payer, payee), NONE))
         out.append(Excerpt(path.stem, text, date, labels, rows, targets,
                            rules.extract(text, date)))  # fmt: skip
     return out
@@ -97,9 +94,7 @@ def score(excerpts: Sequence[Excerpt], rules: RuleExtractor, model: PairModel | 
     for e in excerpts:
         cands = list(e.rule_cands)
         if model is not None:
-            rules.pair_model = model
-            cands += rules.pair_candidates(e.text, e.date, cands)
-            rules.pair_model = None
+            cands += rules.pair_candidates(e.text, e.date, cands, model)
         s = _score(cands, e.labels, rules.gazetteer, e.name)
         total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
         total.amounts_right += s.amounts_right

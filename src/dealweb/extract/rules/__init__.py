@@ -52,7 +52,6 @@ Example
 """
 
 from dealweb.extract.rules.extractor import RuleExtractor, RulesWithPairModel
-from dealweb.extract.rules.mentions import _ents as _ents  # for dealweb.extract.train
 from dealweb.extract.rules.merge import merge_candidates
 
 __all__ = ["RuleExtractor", "RulesWithPairModel", "merge_candidates"]

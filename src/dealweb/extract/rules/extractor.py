@@ -22,6 +22,7 @@ from dealweb.extract.base import Candidate, register
 from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
 from dealweb.extract.pairs import (
     NONE,
+    PairMention,
     PairModel,
     kind_stated,
     pair_features,
@@ -56,7 +57,13 @@ from dealweb.extract.rules.mentions import (
     _with_described,
 )
 from dealweb.extract.rules.merge import merge_candidates
-from dealweb.extract.rules.parties import _deal_pair, _parties, _respectively, _single_party_amount
+from dealweb.extract.rules.parties import (
+    _compound_party,
+    _deal_pair,
+    _parties,
+    _respectively,
+    _single_party_amount,
+)
 from dealweb.extract.rules.special import (
     _distribution,
     _participants,
@@ -86,13 +93,6 @@ from dealweb.extract.rules.vocab import (
 
 if TYPE_CHECKING:
     from dealweb.extract.rules.clauses import _Clause
-
-
-# "$27B Meta Deal": an amount, a company, and the deal noun they modify
-_COMPOUND_NOUN = re.compile(
-    r"\s?([a-z][\w.&-]*(?:\s[a-z][\w.&-]*)?)\s+(?:[\w-]+\s+)?(deals?|investments?|stakes?|"
-    r"contracts?|agreements?|orders?|pacts?|partnerships?|commitments?)\b"
-)
 
 
 @register("rules")
@@ -297,8 +297,28 @@ class RuleExtractor:
                 out.extend((offset, s) for s in self._parse(para).sents if s.text.strip())
         return out
 
+    def pair_examples(
+        self, text: str, skip: frozenset[frozenset[str]] = frozenset()
+    ) -> list[tuple[PairMention, bool, int, list[str]]]:
+        """(pair, payer first?, paragraph offset, features) for each ordered pair of companies
+        that share a sentence of ``text`` — the pair model's examples, for extraction and for
+        training (:mod:`dealweb.extract.train`). Pairs in ``skip`` are left out."""
+        out = []
+        for offset, sent in self.sentences(text, everything=True):
+            for pair in sentence_pairs(sent, _ents(sent)):
+                if frozenset((pair.first, pair.second)) in skip:
+                    continue
+                for payer_first in (True, False):
+                    feats = pair_features(pair, payer_first, self.gazetteer)
+                    out.append((pair, payer_first, offset, feats))
+        return out
+
     def pair_candidates(
-        self, text: str, date: dt.date | None, found: list[Candidate]
+        self,
+        text: str,
+        date: dt.date | None,
+        found: list[Candidate],
+        model: PairModel | None = None,
     ) -> list[Candidate]:
         """Deals the pair model sees between companies the rules paired with nothing.
 
@@ -306,22 +326,17 @@ class RuleExtractor:
         best-scoring sentence becomes a candidate without an amount when its probability passes
         the model's threshold and the rules found no deal between those two companies (the rules
         are more precise where they speak: they read amounts and the model does not).
+        ``model`` overrides the extractor's own (training scores candidate models with it).
         """
-        model = self.pair_model
+        model = model or self.pair_model
         if not isinstance(model, PairModel):
             return []
-        paired = {frozenset((c.payer, c.payee)) for c in found if c.payee}
-        rows, where = [], []
-        for offset, sent in self.sentences(text, everything=True):
-            for pair in sentence_pairs(sent, _ents(sent)):
-                if frozenset((pair.first, pair.second)) in paired:
-                    continue
-                for payer_first in (True, False):
-                    rows.append(pair_features(pair, payer_first, self.gazetteer))
-                    where.append((pair, payer_first, offset))
-        if not rows:
+        paired = frozenset(frozenset((c.payer, c.payee)) for c in found if c.payee)
+        examples = self.pair_examples(text, paired)
+        if not examples:
             return []
-        probs = model.probabilities(rows)
+        where = [(pair, payer_first, offset) for pair, payer_first, offset, _ in examples]
+        probs = model.probabilities([feats for *_, feats in examples])
         none = model.classes.index(NONE)
         best: dict[tuple[str, str], tuple[float, str, int]] = {}
         for i, (pair, payer_first, _) in enumerate(where):
@@ -531,11 +546,9 @@ class RuleExtractor:
                 and self.gazetteer.role(m.cid) == "ai_lab" for m in clause.mentions
             ):  # fmt: skip
                 family = "equity"  # "has already committed US$30 billion (…) to OpenAI"
-            noun = _COMPOUND_NOUN.match(low, anchor.end)
-            if isinstance(anchor, Money) and noun and any(
-                m.start == base + noun.start(1) and m.label == "ORG" for m in clause.mentions
-            ):  # "$27B Meta Deal, $2B Nvidia Investment": the noun says what kind of deal
-                family = "equity" if noun.group(2).startswith(("invest", "stake")) else "spend"
+            compound = _compound_party(clause, anchor, base) if isinstance(anchor, Money) else None
+            if compound:  # "$27B Meta Deal, $2B Nvidia Investment": the noun says what kind
+                family = "equity" if compound[1].startswith(("invest", "stake")) else "spend"
             invested_in = _INVESTED_IN.match(clause.text, anchor.end)
             if isinstance(anchor, Money) and invested_in:
                 # "$670 million in U.K.-based cloud provider Nscale": money put into a company

@@ -54,6 +54,26 @@ def _role_rank(role: str, hardware: bool, cloud: bool) -> int:
     return capacity
 
 
+_COMPOUND_DEAL_NOUN = re.compile(
+    r"\W*(?:[\w-]+\s+)?(deals?|investments?|stakes?|contracts?|agreements?|orders?|pacts?|"
+    r"partnerships?|commitments?)\b"
+)
+
+
+def _compound_party(
+    clause: _Clause, anchor: Money | Power, base: int
+) -> tuple[_Mention, str] | None:
+    """The company named between an amount and a deal noun, with the noun: "$27B Meta Deal",
+    "$2B Nvidia Investment" (the noun says the kind, the company the counterparty)."""
+    low = clause.text.lower()
+    for m in clause.mentions:
+        if m.label == "ORG" and 0 <= m.start - (base + anchor.end) <= 1:
+            noun = _COMPOUND_DEAL_NOUN.match(low, m.end - base)
+            if noun:
+                return m, noun.group(1)
+    return None
+
+
 def _deal_pair(sent: Span, known: str | None = None) -> tuple[str, ...]:
     """The two companies of a sentence that speaks of a deal between exactly two companies.
 
@@ -221,13 +241,10 @@ def _parties(
     others = [p for p in parties if p.cid != subject.cid]
     # "Nebius $27B Meta Deal, $2B Nvidia Investment": a company named between an amount and a
     # deal noun is that amount's counterparty
-    compound = [
-        p for p in others if 0 <= p.start - (base + anchor.end) <= 1
-        and re.match(r"\W*(?:[\w-]+\s+)?(?:deals?|investments?|stakes?|contracts?|agreements?|"
-                     r"orders?|pacts?|partnerships?|commitments?)\b", low_clause[p.end - base :])
-    ]  # fmt: skip
-    if compound:
-        others = compound[:1]
+    compound = _compound_party(clause, anchor, base)
+    named = [p for p in others if compound is not None and p.start == compound[0].start]
+    if named:
+        others = named
     if family == "equity" and anchors and len(anchors) > 1:
         # "Nvidia will invest up to $10 billion and Microsoft up to $5 billion": Microsoft is
         # the subject of the other amount, not this one's investee.

@@ -166,6 +166,27 @@ def _stated_investor(
     return [_Found(cand, single_payer=True, family="equity")]
 
 
+# A figure in a sentence: then the clause reading has its amount, and the readers below stay out
+_FIGURE = re.compile(r"[$€£]|\d\s*(?:bn|billion|million)\b")
+
+
+def _around_cue(
+    sent: Span, low: str, hit: re.Match[str], brands: bool
+) -> tuple[list[_Mention], list[str]]:
+    """The companies around a cue in a sentence: those named before it that can be its subject
+    (not after a preposition, not possessive), and those named after it up to the end of the
+    clause, in order. ``brands`` keeps companies named as a brand."""
+    ms = [m for m in (_mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
+          if not m.non_party and (brands or not m.brand)]  # fmt: skip
+    rel = [(m, m.start - sent.start_char) for m in ms]
+    before = [m for m, at in rel if at < hit.start() and m.prev not in _PREPOSITIONS
+              and not m.possessive]  # fmt: skip
+    end = re.search(r"[;.]|\b(?:while|but|whereas|although)\b", low[hit.end() :])
+    stop = hit.end() + (end.start() if end else len(low))
+    after = list(dict.fromkeys(m.cid for m, at in rel if hit.end() <= at < stop))
+    return before, after
+
+
 def _stakes_without_amount(
     ex: RuleExtractor, sent: Span, offset: int, date: dt.date | None, got: list[_Found]
 ) -> list[_Found]:
@@ -174,34 +195,23 @@ def _stakes_without_amount(
     position in Intel". Each known company after the verb gets a deal without an amount;
     the investor is the company named before it, or the one "the company" refers to."""
     low = sent.text.lower()
-    if got or re.search(r"[$€£]|\d\s*(?:bn|billion|million)\b", low):
-        return []
-    hit = _STAKE_WITHOUT_AMOUNT.search(low)
+    hit = None if got or _FIGURE.search(low) else _STAKE_WITHOUT_AMOUNT.search(low)
     if hit is None:
         return []
-    ms = [_mention(e, 0) for e in _ents(sent) if e.label_ == "ORG"]
-    ms = [m for m in ms if not (m.brand or m.non_party)]
-    rel = [(m, m.start - sent.start_char) for m in ms]
-    before = [m for m, at in rel if at < hit.start() and m.prev not in _PREPOSITIONS
-              and not m.possessive]  # fmt: skip
+    before, after = _around_cue(sent, low, hit, brands=False)
     if before:
         investor = before[-1].cid
     elif _DESCRIPTOR.search(low, 0, hit.start()) and ex._topic:
         investor = ex._topic  # "the chipmaker has invested in …"
     else:
         return []
-    end = re.search(r"[;.]|\b(?:while|but|whereas|although)\b", low[hit.end() :])
-    stop = hit.end() + (end.start() if end else len(low))
-    investees = list(dict.fromkeys(
-        m.cid for m, at in rel if hit.end() <= at < stop and m.cid != investor
-    ))  # fmt: skip
     quote, qs, qe = _quote(sent.text, sent.start_char + offset)
     status = _status(low)
     return [
         _Found(Candidate(payer=investor, payee=c, kind="equity_investment", status=status,
                          date=date, quote=quote, start=qs, end=qe),  # fmt: skip
                single_payer=True, family="equity")
-        for c in investees
+        for c in after if c != investor
     ]
 
 
@@ -218,24 +228,14 @@ def _supplies_without_amount(
     """Supply deals stated without a figure ("AMD announced chip supply arrangements with OpenAI
     and Oracle"): the company named before sells to each company named after, no amount."""
     low = sent.text.lower()
-    if got or re.search(r"[$€£]|\d\s*(?:bn|billion|million)\b", low):
-        return []
-    hit = _SUPPLY_WITHOUT_AMOUNT.search(low)
+    hit = None if got or _FIGURE.search(low) else _SUPPLY_WITHOUT_AMOUNT.search(low)
     if hit is None:
         return []
     # (a brand test would drop "AMD announced chip supply …": the seller names the goods)
-    ms = [m for m in (_mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
-          if not m.non_party]  # fmt: skip
-    rel = [(m, m.start - sent.start_char) for m in ms]
-    sellers = [m for m, at in rel if at < hit.start() and m.prev not in _PREPOSITIONS
-               and not m.possessive]  # fmt: skip
+    sellers, buyers = _around_cue(sent, low, hit, brands=True)
     if not sellers:
         return []
     seller = sellers[-1].cid
-    end = re.search(r"[;.]|\b(?:while|but|whereas|although)\b", low[hit.end() :])
-    stop = hit.end() + (end.start() if end else len(low))
-    buyers = list(dict.fromkeys(m.cid for m, at in rel if hit.end() <= at < stop
-                                and m.cid != seller))  # fmt: skip
     role = ex.gazetteer.role(seller)
     hardware = role in {"chipmaker", "other"} or bool(re.search(r"\b(?:chip|gpu|hardware)", low))
     kind = "hardware_purchase" if hardware and role not in {"cloud", "neocloud"} else (
@@ -244,7 +244,7 @@ def _supplies_without_amount(
     return [
         _Found(Candidate(payer=b, payee=seller, kind=kind, status=_status(low), date=date,
                          quote=quote, start=qs, end=qe), single_payer=True)  # fmt: skip
-        for b in buyers
+        for b in buyers if b != seller
     ]
 
 
