@@ -79,11 +79,11 @@ CUSTOMERS = [("OpenAI", "Nvidia"), ("Oracle", "AMD"), ("Meta", "Broadcom"), ("Mi
 
 @pytest.fixture()
 def small_set(tmp_path: Path, fixture_gazetteer: Gazetteer) -> Path:
-    """Excerpts where "X is one of Y's biggest chip customers" is X buying from Y, plus excerpts
+    """Excerpts where "X placed a large chip order with Y" is X buying from Y, plus excerpts
     where two companies only share a sentence."""
     excerpts = []
     for buyer, seller in CUSTOMERS:
-        excerpts.append((f"{buyer} is one of {seller}'s biggest chip customers.",
+        excerpts.append((f"{buyer} placed a large chip order with {seller}.",
                          [_deal(buyer, seller, "hardware_purchase")]))  # fmt: skip
         excerpts.append((f"{buyer} and {seller} both reported results on Tuesday.", []))
     folder = tmp_path / "set"
@@ -102,7 +102,7 @@ def test_trained_model_learns_a_phrasing_the_rules_do_not_read(
     assert sum(t != NONE for e in excerpts for t in e.targets) == len(CUSTOMERS)
     model = fit(excerpts, c=10.0, threshold=0.5)
     assert set(model.classes) == {NONE, "hardware_purchase"}
-    text = "Dell is one of Intel's biggest chip customers."
+    text = "Dell placed a large chip order with Intel."
     assert rules.extract(text) == []  # the rules alone do not read it
     found = RuleExtractor(fixture_gazetteer, pair_model=model).extract(text)
     assert [(c.payer, c.payee, c.kind, c.amount_usd_high) for c in found] == [
@@ -168,3 +168,24 @@ def test_kind_is_proposed_only_from_a_sentence_that_names_it(fixture_gazetteer: 
     gated = RuleExtractor(fixture_gazetteer, pair_model=always).extract(text)
     ungated = RuleExtractor(fixture_gazetteer, pair_model=always, pair_gate=False).extract(text)
     assert gated == [] and [c.kind for c in ungated] == ["equity_investment"]  # one direction
+
+
+def test_a_deal_is_proposed_only_from_a_sentence_that_states_a_transaction(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    from dealweb.extract.pairs import transaction_stated
+
+    # a relationship is not a deal (the founding article's reading): no transaction, no candidate
+    assert not transaction_stated("Amazon remains Anthropic's primary cloud partner.")
+    assert not transaction_stated("CoreWeave, a cloud provider to OpenAI, runs Nvidia GPUs.")
+    for stated in ("Nvidia also backs CoreWeave.", "OpenAI signed a deal for AMD chips.",
+                   "Meta is in talks to rent Google TPUs.", "Amazon is an investor in Anthropic."):
+        assert transaction_stated(stated), stated
+    always = PairModel(["cloud_commitment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
+                       0.5)  # fmt: skip
+    ex = RuleExtractor(fixture_gazetteer, pair_model=always)
+    assert ex.extract("Amazon remains Anthropic's primary cloud partner.") == []
+    rented = ex.extract("Anthropic agreed to rent cloud capacity from Amazon.")
+    # (this model has no features, so the direction is a tie: only the pair is checked)
+    assert [({c.payer, c.payee}, c.kind) for c in rented] == [
+        ({"anthropic", "amazon"}, "cloud_commitment")]

@@ -174,6 +174,34 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+# What a sentence must say for the model to propose any deal at all: a transaction or an agreement
+# (an investment or stake, a contract, order, purchase, lease, loan, licence or warrant — signed,
+# announced, planned — or a sale). The pair model's candidates carry no amount, and a sentence
+# naming two companies and no transaction states a relationship ("Amazon remains Anthropic's
+# primary cloud partner", "a cloud provider to OpenAI"), which the founding article's reading and
+# the set's strict labels (tests/data/extraction/README.md) do not count as a deal.
+TRANSACTION_CUE = re.compile(
+    r"\b(?:invest\w*|stakes?|equity|shares?|shareholders?|funding|rounds?|"
+    r"back(?:s|ed|er|ers|ing)|owns?|owned|contracts?|deals?|agreements?|pacts?|partnering|"
+    r"partnered|teamed|orders?|ordered|purchas\w*|buy\w*|bought|leas\w*|rent\w*|loans?|lend\w*|"
+    r"lent|credit|licen[cs]\w*|warrants?|sign\w*|agree\w*|commit\w*|spen[dt]\w*|"
+    r"pa(?:y|ys|ying|id)|sell\w*|sold|suppl(?:y|ies|ying|ied)|acquir\w*|contribut\w*|financ\w*|"
+    r"fund(?:s|ed|ing)?|raise[sd]?|raising|deploy\w*)\b",
+    re.I,
+)
+
+
+def transaction_stated(text: str) -> bool:
+    """Whether ``text`` states a transaction or an agreement (see ``TRANSACTION_CUE``).
+
+    >>> transaction_stated("Amazon remains Anthropic's primary cloud partner.")
+    False
+    >>> transaction_stated("Nvidia also backs CoreWeave.")
+    True
+    """
+    return bool(TRANSACTION_CUE.search(text))
+
+
 def kind_stated(kind: str, text: str) -> bool:
     """Whether ``text`` has a word that a deal of ``kind`` is stated with (see ``KIND_CUES``)."""
     cue = KIND_CUES.get(kind)

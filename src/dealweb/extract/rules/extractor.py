@@ -28,6 +28,7 @@ from dealweb.extract.pairs import (
     pair_features,
     sentence_pairs,
     shipped_model,
+    transaction_stated,
 )
 from dealweb.extract.quantities import Money, Power, find_money, find_power
 from dealweb.extract.rules.amounts import (
@@ -116,7 +117,8 @@ class RuleExtractor:
         # Off by default: it helped on recaps of many deals and hurt on ordinary articles when
         # scored blind (tests/data/extraction/README.md, batches 39-42).
         self.pair_model = shipped_model() if pair_model == "shipped" else pair_model
-        # the model proposes a kind only from a sentence that names it (pairs.KIND_CUES)
+        # the model proposes a deal only from a sentence that states a transaction
+        # (pairs.TRANSACTION_CUE), and a kind only from one that names it (pairs.KIND_CUES)
         self.pair_gate = pair_gate
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
@@ -344,6 +346,8 @@ class RuleExtractor:
             p[none] = -1.0
             if self.pair_gate:
                 text = pair.sentence.text
+                if not transaction_stated(text):
+                    continue
                 for j, kind in enumerate(model.classes):
                     if j != none and not kind_stated(kind, text):
                         p[j] = -1.0
