@@ -43,7 +43,7 @@ eval-extract: $(STAMP)
 	@echo "--- held-out set (tests/data/extraction_heldout/README.md): not used for development"
 	$(BIN)/python -m dealweb.extract.evaluate tests/data/extraction_heldout --quiet
 
-# Refit the experimental pair model (src/dealweb/extract/pair_model.json) on the labelled set.
+# Refit the pair model (src/dealweb/extract/pair_model.json) on the labelled set.
 train-extract: $(STAMP)
 	$(BIN)/python -m dealweb.extract.train tests/data/extraction --cv
 

@@ -21,10 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dealweb.extract.base import Candidate, Extractor, available, get_extractor, register
+from dealweb.extract.base import (
+    DEFAULT_EXTRACTOR,
+    Candidate,
+    Extractor,
+    available,
+    get_extractor,
+    register,
+)
 from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
 
 __all__ = [
+    "DEFAULT_EXTRACTOR",
     "Candidate",
     "Extractor",
     "Gazetteer",
@@ -40,7 +48,7 @@ def extract_deals(
     text: str,
     gazetteer: Gazetteer | None = None,
     date: dt.date | None = None,
-    extractor: str = "rules",
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> list[Candidate]:
     """Candidate deals in ``text`` (companies from ``gazetteer``, else the shipped list)."""
     gaz = gazetteer or shipped_gazetteer()

@@ -33,7 +33,7 @@ from dealweb.clikit import (
     format_usd_range,
     user_errors,
 )
-from dealweb.extract.base import Candidate, get_extractor
+from dealweb.extract.base import DEFAULT_EXTRACTOR, Candidate, get_extractor
 from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
 from dealweb.extract.textio import MAX_BYTES, MAX_CHARS, ArticleError, read_article
 
@@ -255,7 +255,9 @@ def extract_command(
         None, "--date", help="Article date YYYY-MM-DD when the text does not give one."
     ),
     extractor: str = typer.Option(
-        "rules", "--extractor", help="rules, rules+pairs (experimental), or llm (configured)."
+        DEFAULT_EXTRACTOR,
+        "--extractor",
+        help="rules+pairs (rules and the learned pair model), rules (alone), or llm (configured).",
     ),
     gazetteer: Path | None = typer.Option(
         None, "--gazetteer", help="Companies YAML to resolve names (default: the ledger's)."

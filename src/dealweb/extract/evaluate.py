@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from dealweb.extract.base import Candidate, get_extractor
+from dealweb.extract.base import DEFAULT_EXTRACTOR, Candidate, get_extractor
 from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
 
 
@@ -185,7 +185,7 @@ LABEL_SETS = ("all", "strict")
 def evaluate(
     directory: str | Path,
     gazetteer: Gazetteer | None = None,
-    extractor: str = "rules",
+    extractor: str = DEFAULT_EXTRACTOR,
     match: str = "kind",
     labels: str = "all",
 ) -> Score:
@@ -231,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("directory")
     ap.add_argument("--gazetteer", help="companies YAML (default: shipped companies.yaml)")
-    ap.add_argument("--extractor", default="rules")
+    ap.add_argument("--extractor", default=DEFAULT_EXTRACTOR,
+                    help=f"rules, rules+pairs or llm [default: {DEFAULT_EXTRACTOR}]")
     ap.add_argument(
         "--match",
         choices=MATCH_MODES,

@@ -114,8 +114,7 @@ class RuleExtractor:
         self.gazetteer = gazetteer
         self.min_usd = min_usd
         # The learned second look at company pairs (dealweb.extract.pairs); None = rules only.
-        # Off by default: it helped on recaps of many deals and hurt on ordinary articles when
-        # scored blind (tests/data/extraction/README.md, batches 39-42).
+        # RuleExtractor is the rules alone; the registered default, RulesWithPairModel, adds it.
         self.pair_model = shipped_model() if pair_model == "shipped" else pair_model
         # the model proposes a deal only from a sentence that states a transaction
         # (pairs.TRANSACTION_CUE), and a kind only from one that names it (pairs.KIND_CUES)
@@ -629,7 +628,7 @@ class RuleExtractor:
 
 @register("rules+pairs")
 class RulesWithPairModel(RuleExtractor):
-    """The rules plus the shipped pair model's amount-less candidates (experimental)."""
+    """The rules plus the shipped pair model's amount-less candidates (the default extractor)."""
 
     name = "rules+pairs"
 
