@@ -189,3 +189,19 @@ def test_a_deal_is_proposed_only_from_a_sentence_that_states_a_transaction(
     # (this model has no features, so the direction is a tie: only the pair is checked)
     assert [({c.payer, c.payee}, c.kind) for c in rented] == [
         ({"anthropic", "amazon"}, "cloud_commitment")]
+
+
+def test_a_pair_the_rules_read_one_way_can_get_the_models_deal_the_other_way(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    always = PairModel(["cloud_commitment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
+                       0.5)  # fmt: skip
+    text = "Nvidia invested $2 billion in CoreWeave, which also rents cloud capacity to Nvidia."
+    rules = RuleExtractor(fixture_gazetteer).extract(text)
+    assert [(c.payer, c.payee, c.kind) for c in rules] == [
+        ("nvidia", "coreweave", "equity_investment")]
+    both = RuleExtractor(fixture_gazetteer, pair_model=always).extract(text)
+    # the rules' reading keeps its amount; the model adds only the other direction
+    assert sorted((c.payer, c.payee, c.kind, c.amount_usd_high) for c in both) == [
+        ("coreweave", "nvidia", "cloud_commitment", None),
+        ("nvidia", "coreweave", "equity_investment", 2e9)]
