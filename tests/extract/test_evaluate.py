@@ -61,6 +61,24 @@ def test_main_prints_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert "precision" in out and "F1" in out and "amounts right" in out
 
 
+def test_main_quiet_when_the_reader_goes_away(tmp_path: Path) -> None:
+    # "python -m dealweb.extract.evaluate DIR | head -1": no traceback when the pipe closes
+    import subprocess
+    import sys
+
+    doc = {"url": "https://example.com/a", "outlet": "Example", "date": None,
+           "text": "Microsoft invested $5 billion in Anthropic. " * 3,
+           "deals": [{"payer": "Nvidia", "payee": "OpenAI", "kind": "equity_investment"}] * 400}
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(doc))  # 400 misses: far more than a pipe holds
+    proc = subprocess.Popen([sys.executable, "-m", "dealweb.extract.evaluate", str(tmp_path),
+                             "--extractor", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in err, err
+
+
 def test_main_bad_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "none")]) == 2
     assert "not a directory" in capsys.readouterr().err

@@ -34,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,9 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, KeyError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        _report(score, n, args)
+    except BrokenPipeError:  # "… | head": the reader has gone; nothing left to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
+    return 0
+
+
+def _report(score: Score, n: int, args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps({"excerpts": n, "match": args.match, **score.as_dict()}, indent=2))
-        return 0
+        return
     if not args.quiet:
         for e in score.errors:
             print("  " + e)
@@ -269,7 +278,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"F1:            {score.f1:.3f}")
     print(f"amounts right: {score.amount_accuracy:.1%} of matched deals")
     print(f"gigawatts:     {score.gw_right}/{score.gw_labelled} labelled GW figures right")
-    return 0
 
 
 if __name__ == "__main__":
