@@ -205,3 +205,26 @@ def test_a_pair_the_rules_read_one_way_can_get_the_models_deal_the_other_way(
     assert sorted((c.payer, c.payee, c.kind, c.amount_usd_high) for c in both) == [
         ("coreweave", "nvidia", "cloud_commitment", None),
         ("nvidia", "coreweave", "equity_investment", 2e9)]
+
+
+def test_the_models_deal_takes_the_sentences_one_unread_amount(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    always = PairModel(["cloud_commitment", "equity_investment", NONE], {},
+                       np.zeros((3, 0)), np.array([5.0, 0.0, 0.0]), 0.5)  # fmt: skip
+    ex = RuleExtractor(fixture_gazetteer, pair_model=always)
+    text = "xAI CEO Elon Musk reportedly canceled a potential $10 billion server deal with Oracle."
+    assert RuleExtractor(fixture_gazetteer).extract(text) == []  # the rules do not read it
+    (c,) = ex.extract(text)
+    assert ({c.payer, c.payee}, c.amount_usd_low, c.amount_usd_high) == ({"xai", "oracle"}, 1e10,
+                                                                         1e10)  # fmt: skip
+    # two amounts in the sentence: which is the deal's is not known, so none
+    (c,) = ex.extract("xAI CEO Elon Musk reportedly canceled a potential $10 billion server deal "
+                      "with Oracle, then raised $6 billion.")  # fmt: skip
+    assert c.amount_usd_high is None
+    # a stake in a round: the round's total is not this investor's amount
+    equity = PairModel(["equity_investment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
+                       0.5)  # fmt: skip
+    found = RuleExtractor(fixture_gazetteer, pair_model=equity).extract(
+        "Reportedly, a $6 billion funding round for xAI drew backing that Nvidia had signalled.")
+    assert found and all(c.amount_usd_high is None for c in found if c.extractor == "rules+pairs")

@@ -356,19 +356,34 @@ class RuleExtractor:
                 continue  # the rules read a deal this way round, with its amount
             if p[k] >= model.threshold and p[k] > best.get(key, (0.0, "", 0))[0]:
                 best[key] = (float(p[k]), model.classes[k], i)
-        out = []
+        chosen = []
         for (payer, payee), (prob, kind, i) in best.items():
             rev = best.get((payee, payer), (0.0,))[0]
             if rev > prob or (rev == prob and (payee, payer) < (payer, payee)):
                 continue  # one direction per pair: the likelier one (ties: a fixed order)
-            pair, _, offset = where[i]
+            chosen.append((payer, payee, prob, kind, where[i]))
+        per_sentence: dict[int, int] = {}
+        for *_, (pair, _, offset) in chosen:
+            at = pair.sentence.start_char + offset
+            per_sentence[at] = per_sentence.get(at, 0) + 1
+        out = []
+        for payer, payee, prob, kind, (pair, _, offset) in chosen:
             sent = pair.sentence
-            quote, qs, qe = _quote(sent.text, sent.start_char + offset)
-            out.append(Candidate(
+            s0 = sent.start_char + offset
+            quote, qs, qe = _quote(sent.text, s0)
+            cand = Candidate(
                 payer=payer, payee=payee, kind=kind, status=_status(sent.text.lower()),
                 date=date, quote=quote, start=qs, end=qe, extractor="rules+pairs",
                 notes=(f"pair model p={prob:.2f}; no amount read",),
-            ))  # fmt: skip
+            )  # fmt: skip
+            alone = per_sentence[s0] == 1  # two model deals in one sentence: whose amount?
+            money = _free_amount(self, sent, s0, kind, found, date) if alone else None
+            if money is not None:
+                cand = _candidate(payer, payee, kind, money, [money], [], cand.status, date,
+                                  quote, qs, qe) or cand  # fmt: skip
+                cand = cand.with_(extractor="rules+pairs", notes=(
+                    f"pair model p={prob:.2f}; the sentence's one unread amount",))  # fmt: skip
+            out.append(cand)
         return out
 
     # --- sentence level ---------------------------------------------------------------------------
@@ -625,6 +640,25 @@ class RuleExtractor:
                 continue
             results.append(_Found(cand, single_payer=single, family=family))
         return results
+
+
+def _free_amount(
+    ex: RuleExtractor, sent: Span, s0: int, kind: str, found: list[Candidate],
+    date: dt.date | None,
+) -> Money | None:
+    """The one deal amount of ``sent`` that no candidate of the rules took, if there is exactly
+    one ("OpenAI and Amazon sealed a US$38 billion agreement that grants the ChatGPT creator
+    access to AWS data centres": the model reads the pair, the sentence has one amount).
+    None for a round's total when the deal is a stake (one investor's share is not stated)."""
+    low = sent.text.lower()
+    monies = [m for m in find_money(sent.text, date) if _is_deal_amount(m, low, ex.min_usd)]
+    s1 = s0 + len(sent.text)
+    taken = {(c.amount_usd_low, c.amount_usd_high) for c in found
+             if c.start < s1 and c.end > s0 and c.amount_usd_high is not None}  # fmt: skip
+    free = [m for m in monies if (m.usd_low, m.usd_high) not in taken and m.usd_high is not None]
+    if len(free) != 1 or (kind == "equity_investment" and _round_total(low, free[0])):
+        return None
+    return free[0]
 
 
 @register("rules+pairs")
