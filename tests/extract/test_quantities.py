@@ -39,6 +39,9 @@ def one(text: str):
         ("$17.4 billion, up to $19.4 billion", 17.4e9, 19.4e9, False),
         ("$17.4 billion with an option to spend up to $19.4 billion", 17.4e9, 19.4e9, False),
         ("$ 100 billion", 100e9, 100e9, False),
+        ("up to a further $30bn", None, 30e9, True),
+        ("as much as an additional $2 billion", None, 2e9, True),
+        ("a further $2bn", 2e9, 2e9, False),
     ],
 )
 def test_money_expressions(text: str, low: float | None, high: float, up_to: bool) -> None:

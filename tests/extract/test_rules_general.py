@@ -1265,3 +1265,29 @@ def test_a_text_written_all_in_lower_case(extractor) -> None:
     assert c.quote == text[c.start : c.end] and c.quote.startswith("amazon announced")
     # a text with capitals is read as written: a lower-case "oracle" is a word, not Oracle
     assert deals(extractor, "The market oracle said Amazon will invest.") == {}
+
+
+def test_a_company_raising_money_from_no_named_investor_is_no_deal(extractor) -> None:
+    # the investor of the sentence before is not the raiser's investor, nor is "the company"
+    nv, ns = ids(extractor, "Nvidia", "Nscale")
+    text = ("Nscale secured a $1 billion investment from chipmaker Nvidia last month. In May, "
+            "Mistral AI raised $2 billion in a round valuing the company at $14 billion, while "
+            "xAI raised $6 billion at a $50 billion valuation.")  # fmt: skip
+    assert list(deals(extractor, text)) == [(nv, ns, "equity_investment")]
+
+
+def test_investors_joining_a_round_join_the_round_of_the_company_they_invest_in(extractor) -> None:
+    sb, oai, amzn, goog, anth = ids(extractor, "SoftBank", "OpenAI", "Amazon", "Alphabet",
+                                    "Anthropic")  # fmt: skip
+    text = ("SoftBank agreed to invest $5 billion in OpenAI. Amazon and Google, which plan to "
+            "invest more in Anthropic, may also join this round.")  # fmt: skip
+    assert set(deals(extractor, text)) == {(sb, oai, "equity_investment"),
+                                           (amzn, anth, "equity_investment"),
+                                           (goog, anth, "equity_investment")}  # fmt: skip
+
+
+def test_a_rival_named_beside_a_round_is_not_one_of_its_investors(extractor) -> None:
+    nv, xai = ids(extractor, "Nvidia", "xAI")
+    text = ("xAI closed a $2 billion funding round. Nvidia also joined the round, "
+            "despite being a major backer of rival OpenAI.")  # fmt: skip
+    assert set(deals(extractor, text)) == {(nv, xai, "equity_investment")}

@@ -75,6 +75,8 @@ _HEDGE = (
     r"|about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|estimated"
     r"|more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|north\s+of|just\s+over"
     r"|just\s+under|under|less\s+than|a\s+further|an\s+additional|additional|another)\s+"
+    # "up to a further $30bn", "as much as an additional $2 billion": the ceiling still holds
+    r"(?:(?:a\s+further|an\s+additional|additional|another)\s+)?"
 )
 _UP_TO_HEDGES = {"up to", "as much as", "as many as", "no more than", "at most", "a maximum of"}
 

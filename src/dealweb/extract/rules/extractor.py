@@ -96,6 +96,15 @@ if TYPE_CHECKING:
     from dealweb.extract.rules.clauses import _Clause
 
 
+# A company raising money, right after its name: "OpenAI raised", "xAI has secured", "Anthropic,
+# the maker of Claude, closed".
+_RAISED = re.compile(
+    r"(?:'s|’s)?\s*(?:,[^,;]{1,80},\s*)?(?:(?:has|have|had|just|also|reportedly|recently|now|"
+    r"then|since|already)\s+)*(?:rais(?:ed|es|ing)|secur(?:ed|es|ing)|clos(?:ed|es|ing)|"
+    r"land(?:ed|s|ing)|bagg(?:ed|ing)|nett(?:ed|ing))\b"
+)
+
+
 @register("rules")
 class RuleExtractor:
     """Gazetteer + patterns. ``min_usd`` drops amounts below it (share prices, fees…)."""
@@ -459,6 +468,11 @@ class RuleExtractor:
             head = _Mention(clause.head, "ORG", base, base, 0, 0)
             parties, orgs = [head, *parties], [head, *orgs]
         fixed: tuple[str, str] | None = None
+        if len(parties) == 1 and not clause.head and _RAISED.match(low, parties[0].end - base):
+            # "OpenAI raised $6.6bn in a round valuing the company at $157bn, while xAI raised
+            # $6bn": the company raises; no investor is named, so no deal between two companies
+            # (not "the company" read as an investor, nor the investor of the clause before).
+            return []
         if len(parties) < 2:
             parties = _with_described(self, parties, clause, sent, s0 - sent.start_char)
         elif all(p.prev in _PREPOSITIONS for p in parties) and (

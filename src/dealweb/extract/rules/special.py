@@ -99,6 +99,15 @@ def _participants(
     after_cue = -1
     if owners:
         raiser, age, after_cue = owners[-1], 0, cue.start()
+    elif invested_in := [
+        e.ent_id_ for e in orgs
+        if re.search(r"\binvest\w*\b[^.;]{0,80}\b(?:in|into)\s+$",
+                     low[: e.start_char - sent.start_char])
+    ]:  # fmt: skip
+        # "Microsoft and Nvidia, which plan to invest up to $15bn in Anthropic, have yet to
+        # confirm whether they will join this round": the round is the one of the company they
+        # invest in, whichever round the sentences before spoke of.
+        raiser, age = invested_in[-1], 0
     if not raiser or age > 5:
         # "Nscale … Bold words for a company founded in 2024, but with $1.7 billion already
         # raised from Aker, Nokia, Nvidia, and others": the company talked about raises.
@@ -122,8 +131,9 @@ def _participants(
             continue  # the investors are the ones listed after "with participation from"
         m = _mention(e, 0)
         nxt = sent.doc[e.end].lower_ if e.end < len(sent.doc) else ""
-        if m.brand or nxt in _NON_PARTY_AFTER or m.prev in _NOT_LISTED:
-            continue
+        before = sent.doc[e.start - 1].lower_ if e.start > sent.start else ""
+        if m.brand or nxt in _NON_PARTY_AFTER or {m.prev, before} & _NOT_LISTED:
+            continue  # "… also joining, despite being a major backer of rival OpenAI"
         payers.add(e.ent_id_)
         cand = Candidate(payer=e.ent_id_, payee=raiser, kind="equity_investment",
                          status=status, date=date, quote=quote, start=qs, end=qe)  # fmt: skip
