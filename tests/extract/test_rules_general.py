@@ -1291,3 +1291,28 @@ def test_a_rival_named_beside_a_round_is_not_one_of_its_investors(extractor) -> 
     text = ("xAI closed a $2 billion funding round. Nvidia also joined the round, "
             "despite being a major backer of rival OpenAI.")  # fmt: skip
     assert set(deals(extractor, text)) == {(nv, xai, "equity_investment")}
+
+
+def test_a_stake_sold_and_a_level_that_moved_are_not_deals(extractor) -> None:
+    text = ("SoftBank trimmed its portfolio. The group sold its entire Nvidia stake worth "
+            "$4.1 billion. Oracle said its RPO increased by $41 billion, helped by commitments "
+            "from Meta.")  # fmt: skip
+    assert deals(extractor, text) == {}
+
+
+def test_deals_with_a_list_of_companies_are_one_deal_with_each(extractor) -> None:
+    msft, nb, ns, meta = ids(extractor, "Microsoft", "Nebius", "Nscale", "Meta")
+    got = deals(extractor, "Nebius has signed multibillion-dollar contracts with Microsoft "
+                           "and Meta.")  # fmt: skip
+    assert set(got) == {(msft, nb, "cloud_commitment"), (meta, nb, "cloud_commitment")}
+    got = deals(extractor, "Microsoft signed $12 billion in new capacity deals with Nebius "
+                           "and Nscale.")  # fmt: skip
+    assert set(got) == {(msft, nb, "cloud_commitment"), (msft, ns, "cloud_commitment")}
+    assert all(c.amount_usd_high is None for c in got.values())  # the total is for both
+
+
+def test_money_in_revenue_is_not_money_into_a_company(extractor) -> None:
+    meta, avgo = ids(extractor, "Meta", "Broadcom")
+    got = deals(extractor, "Broadcom struck deals with Meta expected to bring tens of billions "
+                           "in new revenue.")  # fmt: skip
+    assert set(got) == {(meta, avgo, "hardware_purchase")}

@@ -129,6 +129,19 @@ def _power_supplement(
     return True
 
 
+# A level moving by an amount: "RPO increased by $68 billion", "revenue jumped $2 billion".
+_CHANGE_BY_LEFT = re.compile(
+    r"\b(?:increas|ris|rose|grow|grew|jump|climb|surg|soar|fell|fall|drop|declin|slid|slip|"
+    r"shrank|shrunk)\w*\s+(?:by\s+)?(?:about\s+|nearly\s+|some\s+|roughly\s+|more than\s+|"
+    r"over\s+|almost\s+)?$"
+)
+# A stake sold, with words between the verb and the stake: "sold its full Nvidia stake worth".
+_STAKE_SOLD_LEFT = re.compile(
+    r"\b(?:sold|sells|selling|sell|offload\w*|dump\w*|divest\w*|unload\w*)\b[^$€£.;]{0,60}"
+    r"\bstakes?\b[^$€£.;]{0,25}$"
+)
+
+
 def _is_deal_amount(m: Money, clause_low: str, min_usd: float) -> bool:
     """Whether amount ``m`` of the clause (lower-cased ``clause_low``) states a deal's size.
 
@@ -155,6 +168,10 @@ def _is_deal_amount(m: Money, clause_low: str, min_usd: float) -> bool:
         return False  # "would hold a stake of about $135 billion": a holding's value
     if _NEW_LEVEL_LEFT.search(left[-90:]) and not m.hedge:
         return False
+    if _CHANGE_BY_LEFT.search(left[-40:]):
+        return False  # "RPO increased by $68 billion": a level's change, not a deal
+    if _STAKE_SOLD_LEFT.search(left):
+        return False  # "the group sold its full Nvidia stake worth $5.8 billion"
     if _CEILING_LEFT.search(left[-70:]) or _option_more(clause_low, m):
         return False  # "the figure rising to as much as $40 billion": read by _ceiling
     if _BACKLOG_RIGHT.match(clause_low[m.end : m.end + 80]):

@@ -652,8 +652,43 @@ class RuleExtractor:
                     share = _without_amount(cand).with_(payer=m.cid)
                     results.append(_Found(share, single_payer=False, family=family))
                 continue
+            listed = _listed_counterparties(parties, clause, low) if family == "spend" else []
+            names = {m.cid for m in listed}
+            outside = [c for c in (payer, payee) if c not in names] or [
+                p.cid for p in parties[:1] if p.cid not in names]  # fmt: skip
+            if len(listed) > 1 and len(outside) == 1:
+                # "Nebius signed multibillion-dollar contracts with Microsoft and Meta": one deal
+                # with each company listed; the amount, if any, is for them all.
+                subject = outside[0]
+                for m in listed:
+                    each = _parties(self, family, [p for p in parties if p.cid == subject] + [m],
+                                    clause, anchor, base, prev, anchors)  # fmt: skip
+                    if each is None or subject not in each[:2]:
+                        continue
+                    kind_each = _kind(self, family, each[1], low, anchor)
+                    one = _without_amount(cand).with_(payer=each[0], payee=each[1],
+                                                      kind=kind_each)  # fmt: skip
+                    results.append(_Found(one, single_payer=False, family=family))
+                continue
             results.append(_Found(cand, single_payer=single, family=family))
         return results
+
+
+def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -> list[_Mention]:
+    """The companies listed after "deals with" / "contracts with" ("… contracts with Microsoft
+    and Meta"), when the clause names deals in the plural; else nothing."""
+    if not re.search(r"\b(?:deals|contracts|agreements|partnerships|pacts)\b", low):
+        return []
+    heads = [i for i, m in enumerate(parties) if m.prev == "with"]
+    if not heads:
+        return []
+    out = [parties[heads[0]]]
+    for m in parties[heads[0] + 1 :]:
+        gap = clause.text[out[-1].end - clause.start : m.start - clause.start].strip().lower()
+        if gap not in {"and", ",", ", and", "&", "as well as"}:
+            break
+        out.append(m)
+    return out
 
 
 def _free_amount(

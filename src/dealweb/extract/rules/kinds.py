@@ -105,6 +105,17 @@ def _candidate(
     )
 
 
+# "… to generate tens of billions in annual revenue", "$10 billion in deals": what follows "in"
+# is a measure or the deals themselves, not an investee.
+_NOT_INVESTEE = re.compile(
+    r"\W*(?:in|into)\s+(?:(?:new|annual|yearly|quarterly|additional|total|incremental)\s+)*"
+    r"(?:revenues?|sales|profits?|income|cash|costs?|capex|capital expenditures?|spending|debt|"
+    r"value|backlog|bookings|savings|losses)\b"
+    # "$10 billion in fresh neocloud deals with IREN and Lambda": the deals' total
+    r"|\W*in\s+(?:[\w-]+\s+){0,3}(?:deals|contracts|agreements|commitments|orders)\b"
+)
+
+
 def _family(low: str, start: int, end: int) -> str | None:
     """Deal family from the cue word nearest the amount at [start, end) of the clause."""
     warrant = [start - w.end() if w.end() <= start else w.start() - end
@@ -138,7 +149,9 @@ def _family(low: str, start: int, end: int) -> str | None:
     )
     if (best is None or best[0] > 15) and committed_to:
         return "equity"  # "committed up to $15 billion to Anthropic"
-    if best is None and re.match(r"\W*(?:in|into)\s+\w", low[end:]):
+    if best is None and re.match(r"\W*(?:in|into)\s+\w", low[end:]) and not _NOT_INVESTEE.match(
+        low, end
+    ):
         return "equity"  # "an existing commitment of $2 billion in Anthropic"
     return best[1] if best else None
 
