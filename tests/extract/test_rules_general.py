@@ -1316,3 +1316,10 @@ def test_money_in_revenue_is_not_money_into_a_company(extractor) -> None:
     got = deals(extractor, "Broadcom struck deals with Meta expected to bring tens of billions "
                            "in new revenue.")  # fmt: skip
     assert set(got) == {(meta, avgo, "hardware_purchase")}
+
+
+def test_a_platform_offering_models_from_listed_companies(extractor) -> None:
+    amzn, anth, oai = ids(extractor, "Amazon", "Anthropic", "OpenAI")
+    got = deals(extractor, "Amazon's Bedrock service now supports models from Anthropic and "
+                           "OpenAI, the company said.")  # fmt: skip
+    assert set(got) == {(anth, amzn, "distribution"), (oai, amzn, "distribution")}

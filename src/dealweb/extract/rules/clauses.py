@@ -245,7 +245,8 @@ def _worth_parsing(para: str) -> bool:
         re.search(
             r"[$€£¥₹]|\d\s*(?:bn|billion|million|trillion)|gigawatt|megawatt|\b[gm]w\b|warrant", low
         )
-        or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv|via)", low)
+        or re.search(r"\b(access to|available|offer|bring|add|host|integrat|giv|via|"
+                     r"models\s+(?:from|by)\b)", low)  # fmt: skip
         or _UNITS.search(low)
         or re.search(
             r"\b(deals?|contracts?|agreements?|pacts?|partnership|relationship|alliance|arrangements?|"

@@ -66,6 +66,7 @@ from dealweb.extract.rules.parties import (
     _single_party_amount,
 )
 from dealweb.extract.rules.special import (
+    _MODELS_FROM,
     _distribution,
     _participants,
     _share_option,
@@ -406,7 +407,7 @@ class RuleExtractor:
         models = _DISTRIBUTION_CUE.search(low) and re.search(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,2}"
                                                             r"models?\b", low)  # fmt: skip
         if not (has_money or has_power or products or vague or "warrant" in low
-                or models or _SHARE_OPTION.search(low)):  # fmt: skip
+                or models or _SHARE_OPTION.search(low) or _MODELS_FROM.search(low)):  # fmt: skip
             return []
         s0 = sent.start_char + offset
         clauses = _clauses(sent, offset)

@@ -265,6 +265,9 @@ def _distribution(
     models"): payer the owner of the product or models named, payee the single other company
     named (a cloud or neocloud, when roles are known). No amount."""
     low = sent.text.lower()
+    listed = _models_from(ex, sent, s0, status, date)
+    if listed:
+        return listed
     if not _DISTRIBUTION_CUE.search(low):
         return []
     products = [e for e in _ents(sent) if e.label_ == "PRODUCT"
@@ -295,6 +298,47 @@ def _distribution(
         end=qe,
     )
     return [_Found(cand, family="distribution")]
+
+
+def _models_from(
+    ex: RuleExtractor, sent: Span, s0: int, status: str, date: dt.date | None
+) -> list[_Found]:
+    """ "Microsoft's GitHub Copilot supports models from Anthropic and Google", "Bedrock offers
+    models by Anthropic, Meta and Mistral": each company listed after "models from" is an owner
+    distributing on the one other company named (the platform's owner). No amount."""
+    low = sent.text.lower()
+    cue = _MODELS_FROM.search(low)
+    if cue is None or not _PLATFORM_VERB.search(low[: cue.start()]):
+        return []
+    orgs = [m for m in (_mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
+            if not m.non_party]  # fmt: skip
+    owners: list[str] = []
+    at = cue.end()
+    for m in orgs:
+        start = m.start - sent.start_char
+        if start < at:
+            continue
+        if low[at:start].strip() not in {"", ",", "and", ", and", "&", "as well as"}:
+            break
+        owners.append(m.cid)
+        at = m.end - sent.start_char
+    platforms = {m.cid for m in orgs if m.start - sent.start_char < cue.start()} - set(owners)
+    if not owners or len(platforms) != 1:
+        return []
+    platform = platforms.pop()
+    quote, qs, qe = _quote(sent.text, s0)
+    return [
+        _Found(Candidate(payer=owner, payee=platform, kind="distribution", status=status,
+                         date=date, quote=quote, start=qs, end=qe), family="distribution")
+        for owner in dict.fromkeys(owners)
+    ]  # fmt: skip
+
+
+_MODELS_FROM = re.compile(r"\bmodels\s+(?:from|by|built by|developed by)\s+")
+_PLATFORM_VERB = re.compile(
+    r"\b(?:support\w*|offer\w*|host\w*|add\w*|includ\w*|integrat\w*|bring\w*|provid\w*|"
+    r"featur\w*|serv\w*|access to|available)\b"
+)
 
 
 def _share_option(
