@@ -109,3 +109,11 @@ def test_any_written_amount_round_trips(value, scale, up_to) -> None:
     assert m.usd_high == pytest.approx(float(value) * factor)
     assert m.up_to is up_to
     assert (m.usd_low is None) is up_to
+
+
+def test_a_conversion_in_brackets_a_few_words_later_is_the_same_amount() -> None:
+    m = one("Microsoft is investing €15 million in the startup ($16.3 million at today's "
+            "exchange rate).")  # fmt: skip
+    assert (m.text, m.usd_high) == ("€15 million", 16.3e6)
+    # brackets that do not say they convert: two amounts
+    assert len(find_money("It paid €2 billion to the group ($3 billion in total).")) == 2

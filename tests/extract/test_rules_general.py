@@ -1323,3 +1323,19 @@ def test_a_platform_offering_models_from_listed_companies(extractor) -> None:
     got = deals(extractor, "Amazon's Bedrock service now supports models from Anthropic and "
                            "OpenAI, the company said.")  # fmt: skip
     assert set(got) == {(anth, amzn, "distribution"), (oai, amzn, "distribution")}
+
+
+def test_an_agreement_that_grants_access_keeps_its_amount(extractor) -> None:
+    oai, amzn = ids(extractor, "OpenAI", "Amazon")
+    got = deals(extractor, "OpenAI and Amazon signed a $21 billion agreement that grants "
+                           "OpenAI access to cloud servers.")  # fmt: skip
+    assert got[(oai, amzn, "cloud_commitment")].amount_usd_high == 21e9
+
+
+def test_options_that_could_take_the_total_higher_are_the_deals_ceiling(extractor) -> None:
+    msft, nb = ids(extractor, "Microsoft", "Nebius")
+    got = deals(extractor, "Microsoft agreed to rent GPU capacity from Nebius valued at $11 "
+                           "billion, with options that could take the total to about $13 "
+                           "billion.")  # fmt: skip
+    c = got[(msft, nb, "cloud_commitment")]
+    assert (c.amount_usd_low, c.amount_usd_high) == (11e9, 13e9)

@@ -282,6 +282,11 @@ _CEILING_GAP = re.compile(
     re.IGNORECASE,
 )
 _PAREN_RE = re.compile(r"\s*[(\[]\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?")
+# The restatement a few words later, when the brackets say it is a conversion.
+_PAREN_LATE_RE = re.compile(
+    r"\s+(?:[\w'’.-]+\s+){1,5}[(\[]\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?"
+)
+_RATE_NOTE = re.compile(r"\s+at\s+[^()\[\]]{0,40}\b(?:exchange\s+)?rates?\s*[)\]]", re.I)
 
 
 def find_money(text: str, on: dt.date | None = None) -> list[Money]:
@@ -321,9 +326,14 @@ def _fold_restatements(text: str, found: list[Money]) -> list[Money]:
         if out:
             prev = out[-1]
             gap = text[prev.end : money.start]
-            if _PAREN_RE.fullmatch(gap) and prev.currency != money.currency:
+            rate_note = _RATE_NOTE.match(text, money.end)
+            if prev.currency != money.currency and (
+                _PAREN_RE.fullmatch(gap) or (_PAREN_LATE_RE.fullmatch(gap) and rate_note)
+            ):  # "€15 million in the startup ($16.3 million at today's exchange rate)"
                 close = re.match(r"\s*[)\]]", text[money.end :])
                 end = money.end + (close.end() if close else 0)
+                if not _PAREN_RE.fullmatch(gap):
+                    end = prev.end  # the words between stay outside the amount ("in the …")
                 usd_from = money if money.currency == "USD" else prev
                 out[-1] = Money(
                     start=prev.start,

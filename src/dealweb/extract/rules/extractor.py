@@ -386,8 +386,15 @@ class RuleExtractor:
                 date=date, quote=quote, start=qs, end=qe, extractor="rules+pairs",
                 notes=(f"pair model p={prob:.2f}; no amount read",),
             )  # fmt: skip
-            alone = per_sentence[s0] == 1  # two model deals in one sentence: whose amount?
-            money = _free_amount(self, sent, s0, kind, found, date) if alone else None
+            money = _free_amount(self, sent, s0, kind, found, date)
+            if money is not None and per_sentence[s0] > 1:
+                # two model deals in one sentence: the amount is the one pair's that holds it
+                # ("OpenAI and Amazon sealed a US$38 billion agreement that grants … access to
+                # … Nvidia AI chips": between OpenAI and Amazon, or right after them)
+                holders = [c for c in chosen if c[4][0].sentence.start_char + c[4][2] == s0
+                           and _holds(c[4][0], money)]  # fmt: skip
+                if [(h[0], h[1]) for h in holders] != [(payer, payee)]:
+                    money = None
             if money is not None:
                 cand = _candidate(payer, payee, kind, money, [money], [], cand.status, date,
                                   quote, qs, qe) or cand  # fmt: skip
@@ -690,6 +697,17 @@ def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -
             break
         out.append(m)
     return out
+
+
+def _holds(pair: PairMention, money: Money) -> bool:
+    """Whether ``money`` (offsets in the pair's sentence) lies between the pair's two names or
+    just after the second one."""
+    sent, doc = pair.sentence, pair.sentence.doc
+    first = doc[pair.first_span[0]].idx - sent.start_char
+    second = doc[pair.second_span[0]].idx - sent.start_char
+    last = doc[pair.second_span[1] - 1]
+    second_end = last.idx + len(last) - sent.start_char
+    return first < money.start < second or 0 <= money.start - second_end <= 40
 
 
 def _free_amount(

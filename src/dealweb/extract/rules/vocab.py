@@ -114,6 +114,10 @@ _CEILING_LEFT = re.compile(
     r"(?:[\w-]+\s+){0,2}?(?:expand\w*|ris(?:e|es|ing)|grow\w*|increas\w*|climb\w*|go)"
     r"|\b(?:the figure|the amount|the total|which|that|it)\s+(?:expanding|rising|growing|"
     r"increasing|climbing))\s+(?:up\s+)?to\s+(?:as much as\s+|about\s+)?$"
+    # "with options that could take the total to about $19.4 billion": the deal's ceiling
+    r"|\b(?:could|can|may|might|would|potentially)\s+(?:take|bring|push|lift)\w*\s+"
+    r"(?:the|its)\s+(?:potential\s+)?(?:total|value|figure|deal)\s+to\s+"
+    r"(?:as much as\s+|about\s+|around\s+|roughly\s+)?$"
 )
 
 
@@ -259,7 +263,9 @@ _NON_DEAL_RIGHT = re.compile(
     r"in equity(?! (?:into|in|to)\b)|"
     r"tranche|of the total|cost|post-money\b|pre-money\b|"
     # "Intel's $10.9 billion in Chips Act grants": public money, not a deal between companies
-    r"(?:in\s+)?(?:[\w-]+ ){0,2}(?:grants?|subsidies|subsidy|tax credits?)|"
+    # ("… agreement that grants the ChatGPT creator access": a verb, not public money)
+    r"(?:in\s+)?(?:(?!(?:that|which|who|and)\b)[\w-]+ ){0,2}(?:grants?|subsidies|subsidy|"
+    r"tax credits?)\b|"
     # "TWG Global, the $40 billion investment firm": the size of a firm or fund
     r"(?:(?!(?:in|into|to|the|for|from|by)\b)[\w-]+ ){0,2}(?:firm|fund|asset manager|"
     r"conglomerate)|company(?! (?:deal|contract|agreement|investment))|"
