@@ -228,3 +228,18 @@ def test_the_models_deal_takes_the_sentences_one_unread_amount(
     found = RuleExtractor(fixture_gazetteer, pair_model=equity).extract(
         "Reportedly, a $6 billion funding round for xAI drew backing that Nvidia had signalled.")
     assert found and all(c.amount_usd_high is None for c in found if c.extractor == "rules+pairs")
+
+
+def test_two_model_deals_in_a_sentence_the_amount_goes_to_the_pair_that_holds_it(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    from dealweb.extract.quantities import find_money
+    from dealweb.extract.rules.extractor import _holds
+
+    text = ("In a bold move, xAI and Oracle sealed a $9 billion agreement, while Meta is "
+            "weighing cloud capacity with CoreWeave.")  # fmt: skip
+    sent = next(iter(RuleExtractor(fixture_gazetteer).nlp(text).sents))
+    (money,) = find_money(text)
+    holds = {(p.first, p.second): _holds(p, money) for p in sentence_pairs(sent)}
+    # between xAI and Oracle; before Meta and CoreWeave (only proposals compete for it)
+    assert holds[("xai", "oracle")] and not holds[("meta", "coreweave")]
