@@ -76,6 +76,22 @@ def test_json_output_has_the_scoring_keys(article: Path, db: str) -> None:
     assert gw["amount_usd_low"] is None and gw["gigawatts"] == 1.0
 
 
+def test_the_reviewer_sees_which_candidates_the_learned_model_proposed(
+    tmp_path: Path, db: str
+) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text("Nvidia also backs CoreWeave, a cloud provider that rents GPU capacity. "
+                 "Microsoft has invested $13 billion in OpenAI.")  # fmt: skip
+    records = json.loads(run(p, "--format", "json", "--db", db).stdout)
+    by = {(r["payer"], r["payee"]): r["extractor"] for r in records}
+    assert by == {("Nvidia", "CoreWeave"): "rules+pairs", ("Microsoft", "OpenAI"): "rules"}
+    model = next(r for r in records if r["extractor"] == "rules+pairs")
+    assert any("pair model" in n for n in model["notes"])
+    r = run(p, "--db", db)
+    assert r.exit_code == 0 and "│ model │" in r.stdout and "│ rules │" in r.stdout
+    assert "(pair model p=" in r.stdout
+
+
 def test_table_output_and_stdin(article: Path, db: str) -> None:
     r = runner.invoke(app, ["extract", "-", "--db", db], input=article.read_text())
     assert r.exit_code == 0

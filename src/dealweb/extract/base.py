@@ -76,6 +76,8 @@ class Candidate:
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
+            "extractor": self.extractor,  # "rules+pairs": proposed by the learned pair model
+            "notes": list(self.notes),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def _records(cands: list[Candidate], gaz: Gazetteer, name: str) -> list[dict[str
 
 def _table(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -> Table:
     t = Table(title=title, header_style="bold", show_lines=False)
-    for col in ("#", "payer", "payee", "kind", "amount", "GW", "status", "date"):
+    for col in ("#", "payer", "payee", "kind", "amount", "GW", "status", "date", "by"):
         t.add_column(col, overflow="fold", justify="right" if col in {"#", "GW"} else "left")
     for i, c in enumerate(cands, first):
         t.add_row(
@@ -127,8 +127,14 @@ def _table(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -
             f"{c.gigawatts:g}" if c.gigawatts else "",
             c.status,
             c.date.isoformat() if c.date else "",
+            _BY.get(c.extractor, c.extractor),
         )
     return t
+
+
+# Who proposed a candidate, for the reviewer: the rules read it, or the learned pair model saw
+# the two companies in a sentence stating a deal (weaker evidence; usually no amount).
+_BY = {"rules": "rules", "rules+pairs": "model", "llm": "llm"}
 
 
 def _show(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -> None:
@@ -136,7 +142,8 @@ def _show(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) ->
     console.print(_table(cands, gaz, title, first))
     for i, c in enumerate(cands, first):
         quote = c.quote if len(c.quote) <= 300 else c.quote[:297] + "…"
-        console.print(f"  {i}. [{c.start}:{c.end}] {quote}", highlight=False, markup=False,
+        why = f" ({'; '.join(c.notes)})" if c.notes else ""
+        console.print(f"  {i}. [{c.start}:{c.end}] {quote}{why}", highlight=False, markup=False,
                       soft_wrap=True)  # fmt: skip
 
 
