@@ -1339,3 +1339,11 @@ def test_options_that_could_take_the_total_higher_are_the_deals_ceiling(extracto
                            "billion.")  # fmt: skip
     c = got[(msft, nb, "cloud_commitment")]
     assert (c.amount_usd_low, c.amount_usd_high) == (11e9, 13e9)
+
+
+def test_warrants_given_go_from_the_giver_to_the_one_given(extractor) -> None:
+    amd, oai = ids(extractor, "AMD", "OpenAI")
+    for text in ("AMD gives OpenAI equity warrants worth $34 billion, rewarding chip purchases "
+                 "from both AMD and Nvidia.",
+                 "OpenAI received warrants worth $30 billion from AMD."):  # fmt: skip
+        assert (amd, oai, "warrant") in deals(extractor, text), text

@@ -103,6 +103,26 @@ def _deal_pair(sent: Span, known: str | None = None) -> tuple[str, ...]:
     return ()
 
 
+_GIVES = re.compile(r"\s+(?:\w+\s+)?(?:gives?|gave|giving|grant(?:s|ed|ing)?|issu(?:es|ed|ing)|"
+                    r"offer(?:s|ed|ing)?|award(?:s|ed|ing)?|hand(?:s|ed|ing)?)\s+$")
+_RECEIVES = re.compile(
+    r"\s+(?:\w+\s+)?(?:receives?|received|receiving|gets?|got|obtain(?:s|ed)?)\b"
+)
+
+
+def _warrant_given(parties: list[_Mention], clause: _Clause) -> tuple[str, str] | None:
+    """Issuer and holder of warrants said to be given: "AMD gives OpenAI equity warrants" (the
+    giver issues, the one given to holds), "OpenAI receives warrants from AMD"."""
+    text = clause.text
+    for a, b in zip(parties, parties[1:], strict=False):
+        between = text[a.end - clause.start : b.start - clause.start]
+        if _GIVES.fullmatch(between):
+            return a.cid, b.cid
+        if _RECEIVES.match(between) and re.search(r"\bfrom\s+$", between):
+            return b.cid, a.cid
+    return None
+
+
 def _parties(
     ex: RuleExtractor,
     family: str,
@@ -117,6 +137,8 @@ def _parties(
     stated (a consortium, a list of counterparties, an investee not named). ``base`` is the
     clause's offset; ``prev`` the deal of the parallel clause before; ``anchors`` all amounts
     of the clause."""
+    if family == "warrant" and (given := _warrant_given(parties, clause)):
+        return (*given, True)
     subject_group = lead_group = _subject_group(parties, clause, None)
     anchor_abs = base + anchor.start
     low_clause = clause.text.lower()
