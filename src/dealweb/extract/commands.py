@@ -115,7 +115,11 @@ def _records(cands: list[Candidate], gaz: Gazetteer, name: str) -> list[dict[str
 
 def _table(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -> Table:
     t = Table(title=title, header_style="bold", show_lines=False)
-    for col in ("#", "payer", "payee", "kind", "amount", "GW", "status", "date", "by"):
+    # "by" only when someone besides the rules proposed a candidate (keeps narrow terminals tidy)
+    by = any(c.extractor != "rules" for c in cands)
+    cols = ("#", "payer", "payee", "kind", "amount", "GW", "status", "date") + (("by",) if by
+                                                                                 else ())
+    for col in cols:
         t.add_column(col, overflow="fold", justify="right" if col in {"#", "GW"} else "left")
     for i, c in enumerate(cands, first):
         t.add_row(
@@ -127,7 +131,7 @@ def _table(cands: list[Candidate], gaz: Gazetteer, title: str, first: int = 1) -
             f"{c.gigawatts:g}" if c.gigawatts else "",
             c.status,
             c.date.isoformat() if c.date else "",
-            _BY.get(c.extractor, c.extractor),
+            *([_BY.get(c.extractor, c.extractor)] if by else []),
         )
     return t
 
