@@ -51,6 +51,7 @@ from dealweb.extract.rules.mentions import (
     _IT_SUBJECT,
     _dedupe,
     _ents,
+    _listed_from,
     _Mention,
     _mention,
     _sentence_subject,
@@ -372,10 +373,6 @@ class RuleExtractor:
             if rev > prob or (rev == prob and (payee, payer) < (payer, payee)):
                 continue  # one direction per pair: the likelier one (ties: a fixed order)
             chosen.append((payer, payee, prob, kind, where[i]))
-        per_sentence: dict[int, int] = {}
-        for *_, (pair, _, offset) in chosen:
-            at = pair.sentence.start_char + offset
-            per_sentence[at] = per_sentence.get(at, 0) + 1
         out = []
         for payer, payee, prob, kind, (pair, _, offset) in chosen:
             sent = pair.sentence
@@ -387,14 +384,13 @@ class RuleExtractor:
                 notes=(f"pair model p={prob:.2f}; no amount read",),
             )  # fmt: skip
             money = _free_amount(self, sent, s0, kind, found, date)
-            if money is not None and per_sentence[s0] > 1:
+            here = [c for c in chosen if c[4][0].sentence.start_char + c[4][2] == s0]
+            if money is not None and len(here) > 1 and [
+                (c[0], c[1]) for c in here if _holds(c[4][0], money)] != [(payer, payee)]:
                 # two model deals in one sentence: the amount is the one pair's that holds it
                 # ("OpenAI and Amazon sealed a US$38 billion agreement that grants … access to
                 # … Nvidia AI chips": between OpenAI and Amazon, or right after them)
-                holders = [c for c in chosen if c[4][0].sentence.start_char + c[4][2] == s0
-                           and _holds(c[4][0], money)]  # fmt: skip
-                if [(h[0], h[1]) for h in holders] != [(payer, payee)]:
-                    money = None
+                money = None
             if money is not None:
                 cand = _candidate(payer, payee, kind, money, [money], [], cand.status, date,
                                   quote, qs, qe) or cand  # fmt: skip
@@ -688,15 +684,7 @@ def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -
     if not re.search(r"\b(?:deals|contracts|agreements|partnerships|pacts)\b", low):
         return []
     heads = [i for i, m in enumerate(parties) if m.prev == "with"]
-    if not heads:
-        return []
-    out = [parties[heads[0]]]
-    for m in parties[heads[0] + 1 :]:
-        gap = clause.text[out[-1].end - clause.start : m.start - clause.start].strip().lower()
-        if gap not in {"and", ",", ", and", "&", "as well as"}:
-            break
-        out.append(m)
-    return out
+    return _listed_from(parties, heads[0], clause.text, clause.start) if heads else []
 
 
 def _holds(pair: PairMention, money: Money) -> bool:

@@ -270,16 +270,25 @@ def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
     return sorted(seen.values(), key=lambda m: m.start)
 
 
+_LIST_GLUE = frozenset({"and", ",", "&", ", and", "as well as"})
+
+
+def _listed_from(
+    mentions: list[_Mention], i: int, text: str, base: int, glue: frozenset[str] = _LIST_GLUE
+) -> list[_Mention]:
+    """``mentions[i]`` and the companies listed right after it ("Microsoft, Meta and Nvidia");
+    ``text`` is the clause or sentence the mentions' offsets, less ``base``, point into."""
+    run = [mentions[i]]
+    for m in mentions[i + 1 :]:
+        if text[run[-1].end - base : m.start - base].strip().lower() not in glue:
+            break
+        run.append(m)
+    return run
+
+
 def _subject_group(parties: list[_Mention], clause: _Clause, sent: Span | None) -> list[_Mention]:
     """Companies coordinated at the start of the clause: 'Microsoft and Nvidia are …'."""
-    group = [parties[0]]
-    for m in parties[1:]:
-        gap = clause.text[group[-1].end - clause.start : m.start - clause.start].strip().lower()
-        if gap in {"and", ",", "&", ", and", "as well as", "together with"}:
-            group.append(m)
-        else:
-            break
-    return group
+    return _listed_from(parties, 0, clause.text, clause.start, _LIST_GLUE | {"together with"})
 
 
 def _nearest_after(mentions: list[_Mention], pos: int) -> _Mention:

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 from dealweb.extract.base import Candidate
 from dealweb.extract.rules.clauses import _Found, _quote
 from dealweb.extract.rules.kinds import _status
-from dealweb.extract.rules.mentions import _dedupe, _ents, _mention
+from dealweb.extract.rules.mentions import _dedupe, _ents, _listed_from, _mention
 from dealweb.extract.rules.vocab import (
     _DESCRIPTOR,
     _DESCRIPTOR_ROLES,
@@ -312,17 +312,10 @@ def _models_from(
         return []
     orgs = [m for m in (_mention(e, 0) for e in _ents(sent) if e.label_ == "ORG")
             if not m.non_party]  # fmt: skip
-    owners: list[str] = []
-    at = cue.end()
-    for m in orgs:
-        start = m.start - sent.start_char
-        if start < at:
-            continue
-        if low[at:start].strip() not in {"", ",", "and", ", and", "&", "as well as"}:
-            break
-        owners.append(m.cid)
-        at = m.end - sent.start_char
-    platforms = {m.cid for m in orgs if m.start - sent.start_char < cue.start()} - set(owners)
+    base = sent.start_char
+    first = next((i for i, m in enumerate(orgs) if m.start - base == cue.end()), None)
+    owners = [] if first is None else [m.cid for m in _listed_from(orgs, first, low, base)]
+    platforms = {m.cid for m in orgs if m.start - base < cue.start()} - set(owners)
     if not owners or len(platforms) != 1:
         return []
     platform = platforms.pop()
