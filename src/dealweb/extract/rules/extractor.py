@@ -563,43 +563,10 @@ class RuleExtractor:
                                           quote_start, quote_end, status, date)  # fmt: skip
         results: list[_Found] = []
         for anchor in anchors:
-            cut = own_from.get(id(anchor), 0)
-            family = _family(low[cut:], anchor.start - cut, anchor.end - cut)
-            if family is None and prev is not None:
-                family = prev.family
-            family = family or "spend"
-            if isinstance(anchor, Power) and family == "warrant":
-                family = "spend"  # "up to six gigawatts of GPUs … and warrants": the GPUs
-            if isinstance(anchor, Power) and family == "equity":
-                continue  # gigawatts never size a stake ("the 10GW project … total investment")
-            committed = isinstance(anchor, Money) and re.search(
-                r"\b(?:commit\w*|pledg\w*)\s+"
-                r"(?:(?:up to|about|roughly|nearly|more than|over)\s+)?$",
-                low[: anchor.start],
-            )
-            to = re.match(r"\s*(?:\([^()]{0,40}\)\s*)?to\s+", clause.text[anchor.end :])
-            if committed and to and family != "equity" and any(
-                m.start == base + anchor.end + to.end() and m.label == "ORG"
-                and self.gazetteer.role(m.cid) == "ai_lab" for m in clause.mentions
-            ):  # fmt: skip
-                family = "equity"  # "has already committed US$30 billion (…) to OpenAI"
-            compound = _compound_party(clause, anchor, base) if isinstance(anchor, Money) else None
-            if compound:  # "$27B Meta Deal, $2B Nvidia Investment": the noun says what kind
-                family = "equity" if compound[1].startswith(("invest", "stake")) else "spend"
-            invested_in = _INVESTED_IN.match(clause.text, anchor.end)
-            if isinstance(anchor, Money) and invested_in:
-                # "$670 million in U.K.-based cloud provider Nscale": money put into a company
-                # named after its description is a stake; one whose name is not a known company
-                # ("$500 million in the self-driving startup Wayve") is not a deal here.
-                at = base + invested_in.start("name")
-                if not any(m.start == at and m.label == "ORG" for m in clause.mentions):
-                    continue
-                family = "equity"
-            elif (
-                isinstance(anchor, Money) and self._raiser[0] and self._raiser[1] <= 2
-                and _ROUND_CUE.search(low) and re.match(r"\s+from\s+", clause.text[anchor.end :])
-            ):  # fmt: skip
-                family = "equity"  # "the round includes $30 billion from chip giant Nvidia"
+            family = self._anchor_family(anchor, own_from.get(id(anchor), 0), low, clause, base,
+                                         prev)  # fmt: skip
+            if family is None:
+                continue
             pair = (
                 (*fixed, True) if fixed
                 else _parties(self, family, parties, clause, anchor, base, prev, anchors)
@@ -676,6 +643,57 @@ class RuleExtractor:
                 continue
             results.append(_Found(cand, single_payer=single, family=family))
         return results
+
+    def _anchor_family(
+        self,
+        anchor: Money | Power,
+        cut: int,
+        low: str,
+        clause: _Clause,
+        base: int,
+        prev: _Found | None,
+    ) -> str | None:
+        """The family of the deal an amount or power figure sizes (equity, spend, warrant, loan,
+        acquisition): the cue word nearest it (``_family``, read from ``cut`` on), then the
+        constructions that override it; None when the figure sizes no deal here."""
+        family = _family(low[cut:], anchor.start - cut, anchor.end - cut)
+        if family is None and prev is not None:
+            family = prev.family
+        family = family or "spend"
+        if isinstance(anchor, Power) and family == "warrant":
+            family = "spend"  # "up to six gigawatts of GPUs … and warrants": the GPUs
+        if isinstance(anchor, Power) and family == "equity":
+            return None  # gigawatts never size a stake ("the 10GW project … total investment")
+        committed = isinstance(anchor, Money) and re.search(
+            r"\b(?:commit\w*|pledg\w*)\s+"
+            r"(?:(?:up to|about|roughly|nearly|more than|over)\s+)?$",
+            low[: anchor.start],
+        )
+        to = re.match(r"\s*(?:\([^()]{0,40}\)\s*)?to\s+", clause.text[anchor.end :])
+        if committed and to and family != "equity" and any(
+            m.start == base + anchor.end + to.end() and m.label == "ORG"
+            and self.gazetteer.role(m.cid) == "ai_lab" for m in clause.mentions
+        ):  # fmt: skip
+            family = "equity"  # "has already committed US$30 billion (…) to OpenAI"
+        compound = _compound_party(clause, anchor, base) if isinstance(anchor, Money) else None
+        if compound:  # "$27B Meta Deal, $2B Nvidia Investment": the noun says what kind
+            family = "equity" if compound[1].startswith(("invest", "stake")) else "spend"
+        invested_in = _INVESTED_IN.match(clause.text, anchor.end)
+        if isinstance(anchor, Money) and invested_in:
+            # "$670 million in U.K.-based cloud provider Nscale": money put into a company
+            # named after its description is a stake; one whose name is not a known company
+            # ("$500 million in the self-driving startup Wayve") is not a deal here.
+            at = base + invested_in.start("name")
+            if not any(m.start == at and m.label == "ORG" for m in clause.mentions):
+                return None
+            family = "equity"
+        elif (
+            isinstance(anchor, Money) and self._raiser[0] and self._raiser[1] <= 2
+            and _ROUND_CUE.search(low) and re.match(r"\s+from\s+", clause.text[anchor.end :])
+        ):  # fmt: skip
+            family = "equity"  # "the round includes $30 billion from chip giant Nvidia"
+        return family
+
 
 
 def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -> list[_Mention]:
