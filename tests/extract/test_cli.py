@@ -177,6 +177,17 @@ def test_accept_all_twice_adds_nothing_the_second_time(article: Path, empty_db: 
     assert second == first
 
 
+def test_an_accepted_model_candidate_says_so_in_the_ledger(tmp_path: Path, empty_db: str) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text("Nvidia also backs CoreWeave, a cloud provider that rents GPU capacity.")
+    r = run(p, "--accept-all", "--db", empty_db, "--source-url", "https://example.org/a",
+            "--date", "2025-11-18")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    (deal,) = dealweb.open(empty_db).deals()
+    assert (deal.payer, deal.payee) == ("nvidia", "coreweave")
+    assert "rules+pairs" in deal.notes and "pair model p=" in deal.notes
+
+
 def test_matching_deal_is_linked_not_duplicated(article: Path, db: str) -> None:
     # The shipped dataset already has these deals (from other outlets): they gain a source.
     ledger = dealweb.open(db)

@@ -114,7 +114,9 @@ def candidate_to_deal(
         gigawatts=c.gigawatts,
         status=c.status,
         sources=[source],
-        notes=f"extracted by dealweb extract ({c.extractor}); review before analysis",
+        # the extractor's own notes go along ("pair model p=0.91; no amount read")
+        notes="; ".join(["extracted by dealweb extract", c.extractor, *c.notes,
+                         "review before analysis"]),  # fmt: skip
         tags=["extracted"],
     )
 
