@@ -1347,3 +1347,17 @@ def test_warrants_given_go_from_the_giver_to_the_one_given(extractor) -> None:
                  "from both AMD and Nvidia.",
                  "OpenAI received warrants worth $30 billion from AMD."):  # fmt: skip
         assert (amd, oai, "warrant") in deals(extractor, text), text
+
+
+def test_a_backlog_a_charge_and_trailing_revenue_are_not_deal_sizes(extractor) -> None:
+    orcl, oai, msft, nv = ids(extractor, "Oracle", "OpenAI", "Microsoft", "Nvidia")
+    got = deals(extractor, "Investors cheered Oracle's RPO of $400 billion, driven by a "
+                           "$200 billion cloud deal with OpenAI.")  # fmt: skip
+    assert [(k, c.amount_usd_high) for k, c in got.items()] == [
+        ((oai, orcl, "cloud_commitment"), 200e9)]
+    got = deals(extractor, "Microsoft said its investment in OpenAI caused a $2.5 billion "
+                           "hit to net income.")  # fmt: skip
+    assert all(c.amount_usd_high is None for c in got.values())
+    got = deals(extractor, "Nvidia, with $150 billion in trailing twelve-month revenue and "
+                           "fat margins, will invest up to $50 billion in OpenAI.")  # fmt: skip
+    assert got[(nv, oai, "equity_investment")].amount_usd_high == 50e9

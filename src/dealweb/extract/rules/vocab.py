@@ -188,6 +188,7 @@ _NON_DEAL_LEFT = re.compile(
     r"revenues?|sales|loss(?:es)?|profits?|net worth|fortune|gdp|capex|capital expenditures?|"
     r"capital spending|spending plans|estimated to cost|to cost|costs?|cost of|price target|"
     r"backlog|run[- ]rate|annuali[sz]ed|budget|debt|bonds?|ipo|earnings|net income|guidance|"
+    r"rpo|remaining performance obligations?|bookings|"
     r"initial|first|plans? for|plan (?:was|is) to|goal of|target of|"
     r"tranches?|installments?|instalments?|prepayment|remaining|worth about|worth around|"
     r"expected to reach|projected|forecast\w*|estimates?|estimated|roughly equal|"
@@ -256,9 +257,12 @@ _BACK_REFERENCE = re.compile(
 
 _NON_DEAL_RIGHT = re.compile(
     r"^\W*(?:in |of |a |an |to (?:its |their |the company's |the company’s )?)?"
-    r"(?:annual\w* |post-money |pre-money |run-rate |recurring )*"
+    r"(?:annual\w* |post-money |pre-money |run-rate |recurring |trailing |twelve-month |"
+    r"12-month |ttm |quarterly |fiscal )*"
     r"(valuation|revenue|sales|market (?:value|cap\w*)|loss|losses|profit|net worth|fortune|"
     r"a year|per year|annually|per gigawatt|per share|a share|in debt|of debt|in bonds|"
+    # "a $3.1 billion hit to net income": an accounting charge, not money paid
+    r"(?:one-time |non-cash |accounting )?(?:hit|charge|write-?down|impairment)\b|"
     r"in capex|in capital|in cash|in assets|of assets|ipo|in its ipo|in sales|in revenue|"
     r"in equity(?! (?:into|in|to)\b)|"
     r"tranche|of the total|cost|post-money\b|pre-money\b|"
