@@ -281,11 +281,10 @@ _CEILING_GAP = re.compile(
     r"potentially)?\s*",
     re.IGNORECASE,
 )
-_PAREN_RE = re.compile(r"\s*[(\[]\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?")
+_OPEN_PAREN = r"[(\[]\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?"
+_PAREN_RE = re.compile(r"\s*" + _OPEN_PAREN)
 # The restatement a few words later, when the brackets say it is a conversion.
-_PAREN_LATE_RE = re.compile(
-    r"\s+(?:[\w'’.-]+\s+){1,5}[(\[]\s*(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?"
-)
+_PAREN_LATE_RE = re.compile(r"\s+(?:[\w'’.-]+\s+){1,5}" + _OPEN_PAREN)
 _RATE_NOTE = re.compile(r"\s+at\s+[^()\[\]]{0,40}\b(?:exchange\s+)?rates?\s*[)\]]", re.I)
 
 

@@ -42,6 +42,7 @@ from dealweb.extract.rules.vocab import (
     _ROUND_RIGHT,
     _SITE_POWER_LEFT,
     _SITE_POWER_RIGHT,
+    _SOLD,
     _STAKE_NEAR,
     _VALUATION_FROM_TO,
 )
@@ -137,8 +138,7 @@ _CHANGE_BY_LEFT = re.compile(
 )
 # A stake sold, with words between the verb and the stake: "sold its full Nvidia stake worth".
 _STAKE_SOLD_LEFT = re.compile(
-    r"\b(?:sold|sells|selling|sell|offload\w*|dump\w*|divest\w*|unload\w*)\b[^$€£.;]{0,60}"
-    r"\bstakes?\b[^$€£.;]{0,25}$"
+    r"\b(?:" + _SOLD + r"|sell|dump\w*)\b[^$€£.;]{0,60}\bstakes?\b[^$€£.;]{0,25}$"
 )
 
 

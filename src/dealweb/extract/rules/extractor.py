@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -367,16 +367,17 @@ class RuleExtractor:
                 continue  # the rules read a deal this way round, with its amount
             if p[k] >= model.threshold and p[k] > best.get(key, (0.0, "", 0))[0]:
                 best[key] = (float(p[k]), model.classes[k], i)
-        chosen = []
+        chosen: list[_Proposal] = []
         for (payer, payee), (prob, kind, i) in best.items():
             rev = best.get((payee, payer), (0.0,))[0]
             if rev > prob or (rev == prob and (payee, payer) < (payer, payee)):
                 continue  # one direction per pair: the likelier one (ties: a fixed order)
-            chosen.append((payer, payee, prob, kind, where[i]))
+            pair, _, offset = where[i]
+            chosen.append(_Proposal(payer, payee, prob, kind, pair, pair.sentence.start_char
+                                    + offset))  # fmt: skip
         out = []
-        for payer, payee, prob, kind, (pair, _, offset) in chosen:
+        for payer, payee, prob, kind, pair, s0 in chosen:
             sent = pair.sentence
-            s0 = sent.start_char + offset
             quote, qs, qe = _quote(sent.text, s0)
             cand = Candidate(
                 payer=payer, payee=payee, kind=kind, status=_status(sent.text.lower()),
@@ -384,9 +385,9 @@ class RuleExtractor:
                 notes=(f"pair model p={prob:.2f}; no amount read",),
             )  # fmt: skip
             money = _free_amount(self, sent, s0, kind, found, date)
-            here = [c for c in chosen if c[4][0].sentence.start_char + c[4][2] == s0]
+            here = [c for c in chosen if c.s0 == s0]
             if money is not None and len(here) > 1 and [
-                (c[0], c[1]) for c in here if _holds(c[4][0], money)] != [(payer, payee)]:
+                (c.payer, c.payee) for c in here if _holds(c.pair, money)] != [(payer, payee)]:
                 # two model deals in one sentence: the amount is the one pair's that holds it
                 # ("OpenAI and Amazon sealed a US$38 billion agreement that grants … access to
                 # … Nvidia AI chips": between OpenAI and Amazon, or right after them)
@@ -694,6 +695,17 @@ class RuleExtractor:
             family = "equity"  # "the round includes $30 billion from chip giant Nvidia"
         return family
 
+
+
+class _Proposal(NamedTuple):
+    """A deal the pair model proposes: its best sentence ``pair`` starts at ``s0``."""
+
+    payer: str
+    payee: str
+    prob: float
+    kind: str
+    pair: PairMention
+    s0: int
 
 
 def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -> list[_Mention]:

@@ -182,6 +182,11 @@ _RAISE_VERB = re.compile(
 )
 
 
+# Selling shares: not a deal between the companies (read by _NON_DEAL_LEFT and, with the stake
+# named between the verb and the amount, by amounts._STAKE_SOLD_LEFT).
+_SOLD = r"sold|sells|selling|divest\w*|offload\w*|unload\w*"
+
+
 # Context that makes an amount something other than a deal's size.
 _NON_DEAL_LEFT = re.compile(
     r"(valuations?|valued|valuing|value of|values?|market value|market cap\w*|capitali[sz]ation|"
@@ -195,7 +200,7 @@ _NON_DEAL_LEFT = re.compile(
     r"burn\w*|cash burn|"
     # "sold its entire $5.83 billion stake in Nvidia", "which sold for $9.17 billion": a sale
     # of shares in the market, not a deal between the companies
-    r"sold|sells|selling|sale of|divest\w*|offload\w*|unload\w*)"
+    r"sale of|" + _SOLD + ")"
     r"\W+(?:[\w'’-]+\W+){0,3}$"
 )
 # "lifted Anthropic's valuation from $183 billion (Sept 2025) to roughly $350 billion"
