@@ -70,13 +70,14 @@ _AMOUNT = (
     rf"|(?P<PFXnum2>{_NUM})\s?-?\s?(?P<PFXscale2>{_SCALE})\b\s+(?P<PFXcurw>{_CUR_WORD})\b)"
 )
 
+_MORE = r"a\s+further|an\s+additional|additional|another"
 _HEDGE = (
     r"(?P<hedge>up\s+to|as\s+much\s+as|as\s+many\s+as|no\s+more\s+than|at\s+most|a\s+maximum\s+of"
     r"|about|around|approximately|roughly|nearly|almost|some|close\s+to|an\s+estimated|estimated"
     r"|more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|north\s+of|just\s+over"
-    r"|just\s+under|under|less\s+than|a\s+further|an\s+additional|additional|another)\s+"
+    rf"|just\s+under|under|less\s+than|{_MORE})\s+"
     # "up to a further $30bn", "as much as an additional $2 billion": the ceiling still holds
-    r"(?:(?:a\s+further|an\s+additional|additional|another)\s+)?"
+    rf"(?:(?:{_MORE})\s+)?"
 )
 _UP_TO_HEDGES = {"up to", "as much as", "as many as", "no more than", "at most", "a maximum of"}
 
