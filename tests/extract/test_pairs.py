@@ -38,11 +38,11 @@ def test_probabilities_worked_example() -> None:
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     model = PairModel(["x", NONE], {"f": 0, "g": 1}, np.array([[0.5, -1.0], [0.0, 0.25]]),
-                      np.array([0.1, -0.1]), 0.6)  # fmt: skip
+                      np.array([0.1, -0.1]), 0.6, veto=0.9)  # fmt: skip
     model.save(tmp_path / "m.json", {"note": "test"})
     back = PairModel.load(tmp_path / "m.json")
     assert back.classes == model.classes and back.vocabulary == model.vocabulary
-    assert back.threshold == 0.6
+    assert back.threshold == 0.6 and back.veto == 0.9
     assert np.allclose(back.probabilities([["f"], ["g"]]), model.probabilities([["f"], ["g"]]))
 
 
@@ -136,6 +136,7 @@ def test_shipped_model_and_opt_in_extractor(fixture_gazetteer: Gazetteer) -> Non
     model = PairModel.load(MODEL_PATH)
     assert NONE in model.classes and "equity_investment" in model.classes
     assert 0 < model.threshold < 1
+    assert model.veto is None or 0.5 < model.veto <= 1
     assert RuleExtractor(fixture_gazetteer).pair_model is None  # off by default
     ex = get_extractor("rules+pairs", fixture_gazetteer)
     assert isinstance(ex.pair_model, PairModel)
@@ -243,3 +244,58 @@ def test_two_model_deals_in_a_sentence_the_amount_goes_to_the_pair_that_holds_it
     holds = {(p.first, p.second): _holds(p, money) for p in sentence_pairs(sent)}
     # between xAI and Oracle; before Meta and CoreWeave (only proposals compete for it)
     assert holds[("xai", "oracle")] and not holds[("meta", "coreweave")]
+
+
+def _sure_of_no_deal(veto: float | None) -> PairModel:
+    # no features: every ordered pair gets P(none) = e^3 / (1 + e^3) = 0.952574
+    return PairModel(["equity_investment", NONE], {}, np.zeros((2, 0)), np.array([0.0, 3.0]),
+                     0.99, veto=veto)  # fmt: skip
+
+
+def test_the_model_vetoes_a_rules_candidate_only_when_nearly_sure(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    text = "Microsoft is investing $5 billion in Anthropic."
+    rules = RuleExtractor(fixture_gazetteer).extract(text)
+    assert [(c.payer, c.payee) for c in rules] == [("microsoft", "anthropic")]
+    p_none = _sure_of_no_deal(None).probabilities([[]])[0, 1]
+    assert p_none == pytest.approx(math.exp(3) / (1 + math.exp(3)))
+    for veto, kept in ((None, True), (0.96, True), (0.95, False), (0.9, False)):
+        ex = RuleExtractor(fixture_gazetteer, pair_model=_sure_of_no_deal(veto))
+        assert (ex.extract(text) == rules) is kept, veto
+        assert ex.extract(text) in ([], rules)  # nothing proposed in its place (threshold 0.99)
+
+
+def test_the_veto_reads_the_candidates_own_sentence(fixture_gazetteer: Gazetteer) -> None:
+    from dealweb.extract.base import Candidate
+
+    text = "Microsoft will invest $5 billion. Microsoft and Anthropic spoke on Tuesday."
+    first = text.index(".") + 1
+    ex = RuleExtractor(fixture_gazetteer)
+    # evidence in the first sentence, where the pair is not named: the model has not read it
+    away = Candidate("microsoft", "anthropic", "equity_investment", start=0, end=first)
+    here = Candidate("microsoft", "anthropic", "equity_investment", start=first + 1,
+                     end=len(text))  # fmt: skip
+    model = _sure_of_no_deal(0.9)
+    assert ex.second_look(text, None, [away], model) == [away]
+    assert ex.second_look(text, None, [here], model) == []
+    assert ex.second_look(text, None, [here], _sure_of_no_deal(None)) == [here]
+
+
+def test_the_shipped_model_vetoes_a_relationship_the_rules_read_as_a_purchase() -> None:
+    from dealweb.extract.gazetteer import shipped_gazetteer
+
+    g = shipped_gazetteer()
+    assert g is not None
+    rules, default = RuleExtractor(g), get_extractor("rules+pairs", g)
+    # who Dell supplies is not said, and a GPU fleet is a relationship, not a stated purchase
+    # (the development set's labels for the sentences these are modelled on)
+    dell = "The report says Dell is close to a deal worth over $3 billion to supply servers " \
+           "equipped with Nvidia chips."  # fmt: skip
+    fleet = "Backed by Nvidia, which holds a 5% stake, Lambda runs a cloud with more than " \
+            "100,000 Nvidia GPUs."  # fmt: skip
+    assert [(c.payer, c.payee) for c in rules.extract(dell)] == [("dell", "nvidia")]
+    assert default.extract(dell) == []
+    assert [(c.payer, c.payee) for c in rules.extract(fleet)] == [("lambda", "nvidia")]
+    assert [(c.payer, c.payee, c.kind) for c in default.extract(fleet)] == [
+        ("nvidia", "lambda", "equity_investment")]

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -276,7 +277,7 @@ class RuleExtractor:
                 self._topic = _sentence_subject(sent) or self._topic
         cands = merge_candidates([f.cand for f in found], [f.single_payer for f in found])
         if isinstance(self.pair_model, PairModel):
-            cands += self.pair_candidates(text, date, cands)
+            cands = self.second_look(text, date, cands)
         if text is not original:  # the evidence is the article's own words
             cands = [c.with_(quote=original[c.start : c.end]) for c in cands]
         return cands
@@ -321,12 +322,35 @@ class RuleExtractor:
                     out.append((pair, payer_first, offset, feats))
         return out
 
+    def second_look(
+        self,
+        text: str,
+        date: dt.date | None,
+        found: list[Candidate],
+        model: PairModel | None = None,
+    ) -> list[Candidate]:
+        """The rules' candidates ``found``, revised by the pair model: those it is nearly sure
+        are no deal dropped (:attr:`PairModel.veto`), the deals it sees that the rules did not
+        read added (:meth:`pair_candidates`). ``model`` overrides the extractor's own."""
+        model = model or self.pair_model
+        if not isinstance(model, PairModel):
+            return list(found)
+        scored = self._scored_pairs(text, model)
+        kept = [c for c in found if not _vetoed(c, scored, model)]
+        return kept + self.pair_candidates(text, date, kept, model, scored)
+
+    def _scored_pairs(self, text: str, model: PairModel) -> _ScoredPairs:
+        examples = self.pair_examples(text)
+        where = [(pair, payer_first, offset) for pair, payer_first, offset, _ in examples]
+        return where, model.probabilities([feats for *_, feats in examples])
+
     def pair_candidates(
         self,
         text: str,
         date: dt.date | None,
         found: list[Candidate],
         model: PairModel | None = None,
+        scored: _ScoredPairs | None = None,
     ) -> list[Candidate]:
         """Deals the pair model sees that the rules did not read.
 
@@ -337,17 +361,16 @@ class RuleExtractor:
         companies often have deals both ways (a stake one way, a cloud contract the other: 40 %
         of the development set's labels), so a pair the rules read one way may get the model's
         deal the other way; one direction per pair from the model itself.
-        ``model`` overrides the extractor's own (training scores candidate models with it).
+        ``model`` overrides the extractor's own (training scores candidate models with it);
+        ``scored`` is :meth:`_scored_pairs` when the caller has it.
         """
         model = model or self.pair_model
         if not isinstance(model, PairModel):
             return []
         read = {(c.payer, c.payee) for c in found if c.payee}
-        examples = self.pair_examples(text)
-        if not examples:
+        where, probs = scored or self._scored_pairs(text, model)
+        if not where:
             return []
-        where = [(pair, payer_first, offset) for pair, payer_first, offset, _ in examples]
-        probs = model.probabilities([feats for *_, feats in examples])
         none = model.classes.index(NONE)
         best: dict[tuple[str, str], tuple[float, str, int]] = {}
         for i, (pair, payer_first, _) in enumerate(where):
@@ -695,6 +718,34 @@ class RuleExtractor:
             family = "equity"  # "the round includes $30 billion from chip giant Nvidia"
         return family
 
+
+
+# Where each ordered pair of a text sits (pair, payer first?, paragraph offset) and the pair
+# model's class probabilities for it, row by row.
+_ScoredPairs = tuple[list[tuple[PairMention, bool, int]], np.ndarray]
+
+
+def _vetoed(cand: Candidate, scored: _ScoredPairs, model: PairModel) -> bool:
+    """Whether the pair model is sure enough that ``cand``'s sentence holds no deal from its
+    payer to its payee to drop it (``model.veto``; a candidate whose pair the model did not
+    score, e.g. one whose payee is named in another sentence, is kept)."""
+    if model.veto is None or not cand.payee:
+        return False
+    where, probs = scored
+    none = model.classes.index(NONE)
+    seen = [
+        probs[i, none]
+        for i, (pair, payer_first, offset) in enumerate(where)
+        if ((pair.first, pair.second) if payer_first else (pair.second, pair.first))
+        == (cand.payer, cand.payee)
+        and _overlaps(cand, offset + pair.sentence.start_char, offset + pair.sentence.end_char)
+    ]  # fmt: skip
+    # The candidate's evidence may cover two sentences: the likelier reading wins.
+    return bool(seen) and min(seen) >= model.veto
+
+
+def _overlaps(cand: Candidate, start: int, end: int) -> bool:
+    return start <= cand.start < end or cand.start <= start < cand.end
 
 
 class _Proposal(NamedTuple):
