@@ -1361,3 +1361,26 @@ def test_a_backlog_a_charge_and_trailing_revenue_are_not_deal_sizes(extractor) -
     got = deals(extractor, "Nvidia, with $150 billion in trailing twelve-month revenue and "
                            "fat margins, will invest up to $50 billion in OpenAI.")  # fmt: skip
     assert got[(nv, oai, "equity_investment")].amount_usd_high == 50e9
+
+
+def test_debt_sold_to_the_market_and_its_order_book_are_not_deal_sizes(extractor) -> None:
+    nv, iren = ids(extractor, "Nvidia", "IREN")
+    got = deals(extractor, "IREN announced plans to raise up to $2.3 billion via convertible "
+                           "notes, despite a recent $3.4 billion AI cloud deal with Nvidia.")
+    assert [(k, c.amount_usd_high) for k, c in got.items()] == [
+        ((nv, iren, "cloud_commitment"), 3.4e9)]  # fmt: skip
+    for text in ("IREN plans a $2.3 billion convertible notes offering after its Nvidia deal.",
+                 "IREN plans to issue $2 billion of senior unsecured notes due 2031 after "
+                 "signing with Nvidia.",
+                 "Oracle's $126B bond order breaks records after its OpenAI deal.",
+                 "The offering eclipsed OpenAI's $125 billion order book with Oracle."):
+        assert all(c.amount_usd_high not in (2.3e9, 2e9, 126e9, 125e9)
+                   for c in deals(extractor, text).values()), text  # fmt: skip
+
+
+def test_a_total_raised_from_investors_including_some_is_not_theirs(extractor) -> None:
+    nv, ant = ids(extractor, "Nvidia", "Anthropic")
+    got = deals(extractor, "Anthropic has raised $13 billion from investors, including Nvidia, "
+                           "to expand its compute.")  # fmt: skip
+    assert list(got) == [(nv, ant, "equity_investment")]
+    assert got[(nv, ant, "equity_investment")].amount_usd_high is None

@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from dealweb.extract.rules.mentions import _Mention
 
 
+# "Lambda has raised $1.5 billion from investors, including Nvidia": a round, though unnamed
+_RAISED_FROM = re.compile(r"\brais(?:ed|es|ing)\b(?:[^.;]|\.(?=\d)){0,40}\bfrom\b")
+
+
 def _track_raiser(ex: RuleExtractor, sent: Span, got: list[_Found]) -> None:
     """Remember which company is raising money, for the investor lists that follow."""
     cid, age = ex._raiser
@@ -50,7 +54,7 @@ def _track_raiser(ex: RuleExtractor, sent: Span, got: list[_Found]) -> None:
              if not (m.brand or m.non_party) and m.prev not in _PREPOSITIONS]  # fmt: skip
     if equity:
         ex._raiser = (equity[-1], 0)
-    elif _ROUND_CUE.search(low) and (verbs := list(re.finditer(
+    elif (_ROUND_CUE.search(low) or _RAISED_FROM.search(low)) and (verbs := list(re.finditer(
         r"\b(rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|clos(?:e|es|ed|ing)|land\w*|"
         r"increased its funding|seek\w*|"
         r"announc\w+ (?:\w+ ){0,2}?(?:a|an|its|the) (?:[\w$.-]+ ){0,4}?"

@@ -283,6 +283,10 @@ _NON_DEAL_RIGHT = re.compile(
     # "OpenAI's planned $500 billion data center": the size of a site, unless a deal follows
     r"(?:[\w-]+ )?(?:data cent(?:er|re)s?|campus|facility)"
     r"(?! (?:deal|contract|agreement|lease|partnership|pact|order|commitment)))\b"
+    # "a $2.3 billion convertible notes offering", "$2 billion of senior unsecured notes due
+    # 2033", "Oracle's $126B bond order", "Meta's $125 billion order book": debt sold to the
+    # market and its demand, not money between two named companies
+    r"|^\s+(?:of\s+|in\s+)?(?:[\w-]+\s+){0,3}(?:notes|bonds?|debentures|order\s+books?)\b"
 )
 
 
@@ -431,8 +435,8 @@ _PARTICIPANT_CUE = re.compile(
     r"participat\w+ in (?:the|this|its|a|an) (?:[\w-]+ ){0,3}(?:round|funding|financing|raise)|"
     r"joined as|"
     r"join(?:ed|ing|s)? (?:the|this) (?:round|party|financing|raise)|"
-    r"also joining|(?:other |key )?(?:investors|backers) (?:include|included|including|such as|"
-    r"are|were|in the round)|other investors|investor list|backing from|co-led|led by|"
+    r"also joining|(?:other |key )?(?:investors|backers)(?:,? (?:including|such as)| (?:include|"
+    r"included|are|were|in the round))|other investors|investor list|backing from|co-led|led by|"
     r"funds from|also joining|(?:came in|signed on|joined) as|investments? from|bolstered by|"
     r"raised from|backing from|and other investors|and others|partners including|"
     # "Aker ASA led the Series B round. It was joined by Nvidia, Dell and Nokia"
@@ -467,7 +471,7 @@ _INVESTOR_APPOSITION = re.compile(
 
 
 _FROM_MANY = re.compile(
-    r"[^.;]{0,60}?\bfrom\s+(?:(?:partners|investors|backers)\s+)?(?:including|such as)\b"
+    r"[^.;]{0,60}?\bfrom\s+(?:(?:partners|investors|backers),?\s+)?(?:including|such as)\b"
     r"|[^.;]{0,60}?\bfrom\s+[^.;]{1,60}?(?:,\s*|\s+)and\s+(?:other|several|various|many)\s+"
     r"(?:investors|backers|partners|firms|companies)\b"
     r"|[^.;]{0,60}?\bfrom\s+[^.;]{1,60}?,?\s+and\s+others\b"
