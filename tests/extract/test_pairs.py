@@ -299,3 +299,19 @@ def test_the_shipped_model_vetoes_a_relationship_the_rules_read_as_a_purchase() 
     assert [(c.payer, c.payee) for c in rules.extract(fleet)] == [("lambda", "nvidia")]
     assert [(c.payer, c.payee, c.kind) for c in default.extract(fleet)] == [
         ("nvidia", "lambda", "equity_investment")]
+
+
+def test_model_deals_sharing_a_company_take_the_amount_beside_their_own(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    text = ("In this venture, Nvidia will invest up to $10 billion, while Microsoft aims to "
+            "contribute around $5 billion to Anthropic's growth.")  # fmt: skip
+    assert RuleExtractor(fixture_gazetteer).extract(text) == []
+    # a model that reads stakes from investors into the lab (Nvidia and Microsoft face Anthropic,
+    # not each other)
+    lab_backers = PairModel(["equity_investment", NONE], {"payee_role=ai_lab": 0},
+                            np.array([[10.0], [0.0]]), np.array([-5.0, 0.0]), 0.5)  # fmt: skip
+    got = RuleExtractor(fixture_gazetteer, pair_model=lab_backers).extract(text)
+    assert sorted((c.payer, c.payee, c.amount_usd_low, c.amount_usd_high, c.up_to)
+                  for c in got) == [("microsoft", "anthropic", 5e9, 5e9, False),
+                                    ("nvidia", "anthropic", None, 10e9, True)]  # fmt: skip

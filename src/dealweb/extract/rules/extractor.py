@@ -409,6 +409,15 @@ class RuleExtractor:
             )  # fmt: skip
             money = _free_amount(self, sent, s0, kind, found, date)
             here = [c for c in chosen if c.s0 == s0]
+            if money is None and len(here) > 1:
+                own = _own_amount(next(c for c in here if (c.payer, c.payee) == (payer, payee)),
+                                  here, _free_amounts(self, sent, s0, found, date))  # fmt: skip
+                if own is not None and not (kind == "equity_investment"
+                                            and _round_total(sent.text.lower(), own)):
+                    cand = _candidate(payer, payee, kind, own, [own], [], cand.status, date,
+                                      quote, qs, qe) or cand  # fmt: skip
+                    cand = cand.with_(extractor="rules+pairs", notes=(
+                        f"pair model p={prob:.2f}; the amount stated beside its company",))
             if money is not None and len(here) > 1 and [
                 (c.payer, c.payee) for c in here if _holds(c.pair, money)] != [(payer, payee)]:
                 # two model deals in one sentence: the amount is the one pair's that holds it
@@ -779,6 +788,18 @@ def _holds(pair: PairMention, money: Money) -> bool:
     return first < money.start < second or 0 <= money.start - second_end <= 40
 
 
+def _free_amounts(
+    ex: RuleExtractor, sent: Span, s0: int, found: list[Candidate], date: dt.date | None
+) -> list[Money]:
+    """The deal amounts of ``sent`` that no candidate of the rules took."""
+    low = sent.text.lower()
+    monies = [m for m in find_money(sent.text, date) if _is_deal_amount(m, low, ex.min_usd)]
+    s1 = s0 + len(sent.text)
+    taken = {(c.amount_usd_low, c.amount_usd_high) for c in found
+             if c.start < s1 and c.end > s0 and c.amount_usd_high is not None}  # fmt: skip
+    return [m for m in monies if (m.usd_low, m.usd_high) not in taken and m.usd_high is not None]
+
+
 def _free_amount(
     ex: RuleExtractor, sent: Span, s0: int, kind: str, found: list[Candidate],
     date: dt.date | None,
@@ -787,15 +808,39 @@ def _free_amount(
     one ("OpenAI and Amazon sealed a US$38 billion agreement that grants the ChatGPT creator
     access to AWS data centres": the model reads the pair, the sentence has one amount).
     None for a round's total when the deal is a stake (one investor's share is not stated)."""
-    low = sent.text.lower()
-    monies = [m for m in find_money(sent.text, date) if _is_deal_amount(m, low, ex.min_usd)]
-    s1 = s0 + len(sent.text)
-    taken = {(c.amount_usd_low, c.amount_usd_high) for c in found
-             if c.start < s1 and c.end > s0 and c.amount_usd_high is not None}  # fmt: skip
-    free = [m for m in monies if (m.usd_low, m.usd_high) not in taken and m.usd_high is not None]
-    if len(free) != 1 or (kind == "equity_investment" and _round_total(low, free[0])):
+    free = _free_amounts(ex, sent, s0, found, date)
+    if len(free) != 1 or (kind == "equity_investment" and _round_total(sent.text.lower(),
+                                                                        free[0])):  # fmt: skip
         return None
     return free[0]
+
+
+def _own_amount(prop: _Proposal, here: list[_Proposal], free: list[Money]) -> Money | None:
+    """The amount stated next to the one company that sets ``prop`` apart from the sentence's
+    other model deals, when each has its own ("NVIDIA will invest up to $10 billion, while
+    Microsoft aims to contribute around $5 billion to Anthropic's growth"; "Anthropic will
+    spend $30 billion on Azure and $10 billion with Nvidia").
+
+    The deals must share one company; the other one's amount is the one free amount between
+    it and the next company when the shared company comes after it, or between the company
+    before it and it when the shared company comes first.
+    """
+    shared = set.intersection(*({p.payer, p.payee} for p in here))
+    if len(here) < 2 or len(shared) != 1:
+        return None
+    pair, doc = prop.pair, prop.pair.sentence.doc
+    own_first = pair.first not in shared
+    own_span, shared_span = ((pair.first_span, pair.second_span) if own_first
+                             else (pair.second_span, pair.first_span))  # fmt: skip
+    base = pair.sentence.start_char
+    starts = [doc[t].idx - base for t in pair.starts]
+    own_start, own_end = doc[own_span[0]].idx - base, doc[own_span[1] - 1].idx - base
+    if shared_span[0] > own_span[0]:  # "X … $A, while Y … $B to S"
+        lo, hi = own_end, min([s for s in starts if s > own_end], default=len(pair.sentence.text))
+    else:  # "S will spend $A on X and $B with Y"
+        lo, hi = max([s for s in starts if s < own_start], default=0), own_start
+    inside = [m for m in free if lo < m.start < hi]
+    return inside[0] if len(inside) == 1 else None
 
 
 @register("rules+pairs")
