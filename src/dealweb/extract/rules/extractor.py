@@ -14,12 +14,18 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from dealweb.extract.base import Candidate, register
+from dealweb.extract.confidence import (
+    CandidateFilter,
+    ScoredPairs,
+    candidate_features,
+    pair_rows,
+    shipped_filter,
+)
 from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
 from dealweb.extract.pairs import (
     NONE,
@@ -121,6 +127,7 @@ class RuleExtractor:
         min_usd: float = 1e6,
         pair_model: PairModel | None | str = None,
         pair_gate: bool = True,
+        candidate_filter: CandidateFilter | None | str = None,
         **_: object,
     ) -> None:
         self.gazetteer = gazetteer
@@ -131,6 +138,10 @@ class RuleExtractor:
         # the model proposes a deal only from a sentence that states a transaction
         # (pairs.TRANSACTION_CUE), and a kind only from one that names it (pairs.KIND_CUES)
         self.pair_gate = pair_gate
+        # The learned filter on the rules' candidates (dealweb.extract.confidence), applied
+        # with the pair model; without it the pair model's veto (PairModel.veto) is used.
+        self.candidate_filter = (shipped_filter() if candidate_filter == "shipped"
+                                 else candidate_filter)  # fmt: skip
         self._roles_known = any(e.role != "other" for e in gazetteer.entries)
         self.nlp = self._build_pipeline(gazetteer)
         self._context: tuple[str, ...] = ()  # the two parties of the previous deal sentence
@@ -328,18 +339,26 @@ class RuleExtractor:
         date: dt.date | None,
         found: list[Candidate],
         model: PairModel | None = None,
+        candidate_filter: CandidateFilter | None = None,
     ) -> list[Candidate]:
-        """The rules' candidates ``found``, revised by the pair model: those it is nearly sure
-        are no deal dropped (:attr:`PairModel.veto`), the deals it sees that the rules did not
-        read added (:meth:`pair_candidates`). ``model`` overrides the extractor's own."""
+        """The rules' candidates ``found``, revised with the pair model: those unlikely to be
+        right dropped (by the candidate filter, :mod:`dealweb.extract.confidence`, or without
+        one by the model's veto, :attr:`PairModel.veto`), the deals the model sees that the
+        rules did not read added (:meth:`pair_candidates`). ``model`` and ``candidate_filter``
+        override the extractor's own (training scores candidate models with them)."""
         model = model or self.pair_model
         if not isinstance(model, PairModel):
             return list(found)
         scored = self._scored_pairs(text, model)
-        kept = [c for c in found if not _vetoed(c, scored, model)]
+        flt = candidate_filter or self.candidate_filter
+        if isinstance(flt, CandidateFilter):
+            rows = [candidate_features(c, scored, model, self.gazetteer) for c in found]
+            kept = flt.keep(found, rows)
+        else:
+            kept = [c for c in found if not _vetoed(c, scored, model)]
         return kept + self.pair_candidates(text, date, kept, model, scored)
 
-    def _scored_pairs(self, text: str, model: PairModel) -> _ScoredPairs:
+    def _scored_pairs(self, text: str, model: PairModel) -> ScoredPairs:
         examples = self.pair_examples(text)
         where = [(pair, payer_first, offset) for pair, payer_first, offset, _ in examples]
         return where, model.probabilities([feats for *_, feats in examples])
@@ -350,7 +369,7 @@ class RuleExtractor:
         date: dt.date | None,
         found: list[Candidate],
         model: PairModel | None = None,
-        scored: _ScoredPairs | None = None,
+        scored: ScoredPairs | None = None,
     ) -> list[Candidate]:
         """Deals the pair model sees that the rules did not read.
 
@@ -729,32 +748,15 @@ class RuleExtractor:
 
 
 
-# Where each ordered pair of a text sits (pair, payer first?, paragraph offset) and the pair
-# model's class probabilities for it, row by row.
-_ScoredPairs = tuple[list[tuple[PairMention, bool, int]], np.ndarray]
-
-
-def _vetoed(cand: Candidate, scored: _ScoredPairs, model: PairModel) -> bool:
+def _vetoed(cand: Candidate, scored: ScoredPairs, model: PairModel) -> bool:
     """Whether the pair model is sure enough that ``cand``'s sentence holds no deal from its
     payer to its payee to drop it (``model.veto``; a candidate whose pair the model did not
     score, e.g. one whose payee is named in another sentence, is kept)."""
     if model.veto is None or not cand.payee:
         return False
-    where, probs = scored
-    none = model.classes.index(NONE)
-    seen = [
-        probs[i, none]
-        for i, (pair, payer_first, offset) in enumerate(where)
-        if ((pair.first, pair.second) if payer_first else (pair.second, pair.first))
-        == (cand.payer, cand.payee)
-        and _overlaps(cand, offset + pair.sentence.start_char, offset + pair.sentence.end_char)
-    ]  # fmt: skip
+    rows = pair_rows(cand, scored)
     # The candidate's evidence may cover two sentences: the likelier reading wins.
-    return bool(seen) and min(seen) >= model.veto
-
-
-def _overlaps(cand: Candidate, start: int, end: int) -> bool:
-    return start <= cand.start < end or cand.start <= start < cand.end
+    return bool(rows) and scored[1][rows, model.classes.index(NONE)].min() >= model.veto
 
 
 class _Proposal(NamedTuple):
@@ -851,4 +853,5 @@ class RulesWithPairModel(RuleExtractor):
 
     def __init__(self, gazetteer: Gazetteer, **options: object) -> None:
         options.setdefault("pair_model", "shipped")
+        options.setdefault("candidate_filter", "shipped")
         super().__init__(gazetteer, **options)  # type: ignore[arg-type]
