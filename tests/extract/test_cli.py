@@ -273,3 +273,16 @@ def test_review_bad_amount_says_what_an_amount_looks_like(article: Path, empty_d
             "--date", "2025-11-18", input="e\n" + edit + "q\n")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "expected an amount such as 5b, 350m or 1.4t (- for none), got 'abc'" in r.stderr
+
+
+def test_the_reviewer_is_told_what_the_model_set_aside(tmp_path: Path, db: str) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text("The report says Dell is close to a deal worth over $3 billion to supply "
+                 "servers equipped with Nvidia chips.")  # fmt: skip
+    r = run(p, "--db", db)
+    assert r.exit_code == 0
+    assert "set aside 1 of the rules' candidates" in r.stderr
+    assert "Dell → Nvidia hardware_purchase" in r.stderr and "--extractor rules" in r.stderr
+    rules = run(p, "--db", db, "--extractor", "rules", "--format", "json")
+    assert [(d["payer"], d["payee"]) for d in json.loads(rules.stdout)] == [("Dell", "Nvidia")]
+    assert "set aside" not in rules.stderr

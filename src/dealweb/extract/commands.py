@@ -94,6 +94,14 @@ def _refuse_pdf(name: str) -> None:
                 )
 
 
+def _set_aside_note(name: str, aside: list[Candidate], gaz: Gazetteer) -> str:
+    """What the learned model dropped from the rules' reading, so a reviewer can look."""
+    what = "; ".join(f"{gaz.name(c.payer)} → {gaz.name(c.payee) or '?'} "
+                     f"{c.kind}" for c in aside)  # fmt: skip
+    return (f"note: in {name} the learned model set aside {len(aside)} of the rules' candidates "
+            f"as unlikely deals ({what}); --extractor rules shows them")
+
+
 def _truncation_note(name: str, article: Any) -> str:
     """Say how much of ``name`` was read; the size is the file's (only part of it was read)."""
     path = Path(name)
@@ -318,6 +326,9 @@ def extract_command(
                     _show(cands, gaz, f"candidate deals in {name}")
                 else:
                     err_console.print(f"no candidate deals found in {name}", highlight=False)
+            if aside := getattr(ex, "set_aside", None):
+                err_console.print(_set_aside_note(name, aside, gaz), highlight=False,
+                                  soft_wrap=True)  # fmt: skip
             records.extend(_records(cands, gaz, name))
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")

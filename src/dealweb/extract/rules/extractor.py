@@ -149,6 +149,7 @@ class RuleExtractor:
         self._docs: dict[str, Doc] = {}
         self._recase_re: re.Pattern[str] | None = None  # built on the first lower-case text
         self._recase_forms: dict[str, str] = {}
+        self.set_aside: list[Candidate] = []  # rules' candidates the last second look dropped
 
     # --- pipeline ---------------------------------------------------------------------------------
     @staticmethod
@@ -212,6 +213,7 @@ class RuleExtractor:
     def extract(self, text: str, date: dt.date | None = None) -> list[Candidate]:
         """Candidate deals in ``text`` (one per distinct deal), in order of first mention."""
         original, text = text, self._recase(text)
+        self.set_aside = []
         found: list[_Found] = []
         self._context = ()
         self._context_licence = False
@@ -356,6 +358,9 @@ class RuleExtractor:
             kept = flt.keep(found, rows)
         else:
             kept = [c for c in found if not _vetoed(c, scored, model)]
+        # what was dropped, for the reviewer (`dealweb extract` says so; --extractor rules
+        # shows them)
+        self.set_aside = [c for c in found if c not in kept]
         return kept + self.pair_candidates(text, date, kept, model, scored)
 
     def _scored_pairs(self, text: str, model: PairModel) -> ScoredPairs:
