@@ -46,6 +46,7 @@ eval-extract: $(STAMP)
 # Refit the pair model (src/dealweb/extract/pair_model.json) on the labelled set.
 train-extract: $(STAMP)
 	$(BIN)/python -m dealweb.extract.train tests/data/extraction --cv
+	$(BIN)/python -m dealweb.extract.train_filter tests/data/extraction
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache

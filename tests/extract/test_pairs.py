@@ -288,6 +288,7 @@ def test_the_shipped_model_vetoes_a_relationship_the_rules_read_as_a_purchase() 
     g = shipped_gazetteer()
     assert g is not None
     rules, default = RuleExtractor(g), get_extractor("rules+pairs", g)
+    veto_only = RuleExtractor(g, pair_model="shipped")  # no candidate filter: the veto decides
     # who Dell supplies is not said, and a GPU fleet is a relationship, not a stated purchase
     # (the development set's labels for the sentences these are modelled on)
     dell = "The report says Dell is close to a deal worth over $3 billion to supply servers " \
@@ -295,10 +296,14 @@ def test_the_shipped_model_vetoes_a_relationship_the_rules_read_as_a_purchase() 
     fleet = "Backed by Nvidia, which holds a 5% stake, Lambda runs a cloud with more than " \
             "100,000 Nvidia GPUs."  # fmt: skip
     assert [(c.payer, c.payee) for c in rules.extract(dell)] == [("dell", "nvidia")]
-    assert default.extract(dell) == []
+    assert veto_only.extract(dell) == [] and default.extract(dell) == []
     assert [(c.payer, c.payee) for c in rules.extract(fleet)] == [("lambda", "nvidia")]
-    assert [(c.payer, c.payee, c.kind) for c in default.extract(fleet)] == [
+    assert [(c.payer, c.payee, c.kind) for c in veto_only.extract(fleet)] == [
         ("nvidia", "lambda", "equity_investment")]
+    # the shipped candidate filter (cut 0.3) is gentler than the veto here: it keeps the
+    # rules' reading for the reviewer, and the model adds the stake
+    assert ("nvidia", "lambda", "equity_investment") in {
+        (c.payer, c.payee, c.kind) for c in default.extract(fleet)}
 
 
 def test_model_deals_sharing_a_company_take_the_amount_beside_their_own(
