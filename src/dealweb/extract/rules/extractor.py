@@ -841,9 +841,10 @@ def _own_amount(prop: _Proposal, here: list[_Proposal], free: list[Money]) -> Mo
                              else (pair.second_span, pair.first_span))  # fmt: skip
     base = pair.sentence.start_char
     starts = [doc[t].idx - base for t in pair.starts]
-    own_start, own_end = doc[own_span[0]].idx - base, doc[own_span[1] - 1].idx - base
+    own_start, own_last = doc[own_span[0]].idx - base, doc[own_span[1] - 1].idx - base
     if shared_span[0] > own_span[0]:  # "X … $A, while Y … $B to S"
-        lo, hi = own_end, min([s for s in starts if s > own_end], default=len(pair.sentence.text))
+        lo, hi = own_last, min([s for s in starts if s > own_last],
+                               default=len(pair.sentence.text))  # fmt: skip
     else:  # "S will spend $A on X and $B with Y"
         lo, hi = max([s for s in starts if s < own_start], default=0), own_start
     inside = [m for m in free if lo < m.start < hi]
@@ -852,7 +853,9 @@ def _own_amount(prop: _Proposal, here: list[_Proposal], free: list[Money]) -> Mo
 
 @register("rules+pairs")
 class RulesWithPairModel(RuleExtractor):
-    """The rules plus the shipped pair model's amount-less candidates (the default extractor)."""
+    """The rules with the shipped pair model's second look: its own candidates added, the
+    rules' candidates the shipped candidate filter finds unlikely set aside (the default
+    extractor)."""
 
     name = "rules+pairs"
 
