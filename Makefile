@@ -45,7 +45,8 @@ eval-extract: $(STAMP)
 
 # Refit the pair model (src/dealweb/extract/pair_model.json) on the labelled set.
 train-extract: $(STAMP)
-	$(BIN)/python -m dealweb.extract.train tests/data/extraction --cv
+	$(BIN)/python -m dealweb.extract.train tests/data/extraction --cv \
+		--exclude-names tests/data/extraction/pair_model_excluded.txt
 	$(BIN)/python -m dealweb.extract.train_filter tests/data/extraction
 
 clean:

@@ -129,6 +129,10 @@ def test_cross_validation_and_main(small_set: Path, tmp_path: Path,
     printed = capsys.readouterr().out
     assert "rules alone" in printed and "features" in printed
     assert PairModel.load(out).classes
+    names = tmp_path / "left_out.txt"
+    names.write_text("# two excerpts left out\nex00\n\nex01\n")
+    assert main([str(small_set), "--out", str(out), "--exclude-names", str(names)]) == 0
+    assert capsys.readouterr().out.startswith(f"{2 * len(CUSTOMERS) - 2} excerpts")
 
 
 def test_shipped_model_and_opt_in_extractor(fixture_gazetteer: Gazetteer) -> None:

@@ -8,7 +8,8 @@ split into folds (an excerpt never lends sentences to the fold that scores it), 
 on the other folds, and the extractor (rules plus the model's candidates) is scored on the held-out
 excerpts with :func:`dealweb.extract.evaluate.score_excerpt`, next to the rules alone.
 
-Run: ``python -m dealweb.extract.train tests/data/extraction [--exclude DIR ...] [--out FILE]``
+Run: ``python -m dealweb.extract.train tests/data/extraction [--exclude DIR ...]
+[--exclude-names FILE] [--out FILE]``
 (``make train-extract``). scikit-learn is needed only here (``pip install -e '.[train]'``).
 """
 
@@ -135,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("directory", help="labelled excerpts (*.yaml)")
     ap.add_argument("--exclude", action="append", default=[],
                     help="a folder of excerpts (by file name) to leave out")  # fmt: skip
+    ap.add_argument("--exclude-names", default=None,
+                    help="a file of excerpt names (one per line, # comments) to leave out")
     ap.add_argument("--out", default=str(MODEL_PATH), help="where to write the model JSON")
     # C chosen on held-out batches 39-42 (tests/data/extraction/README.md). Threshold and veto
     # chosen on the rules' blind-era candidates (each batch re-read by the rules of the commit
@@ -152,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules = RuleExtractor(gazetteer, pair_model=None)
     excerpts = _load(args.directory, gazetteer, rules)
     left_out = {p.stem for d in args.exclude for p in Path(d).glob("*.yaml")}
+    if args.exclude_names:
+        lines = Path(args.exclude_names).read_text().splitlines()
+        left_out |= {n.strip() for n in lines if n.strip() and not n.startswith("#")}
     excerpts = [e for e in excerpts if e.name not in left_out]
     veto = args.veto if args.veto <= 1 else None
     print(f"{len(excerpts)} excerpts, {sum(len(e.rows) for e in excerpts)} pair examples "
