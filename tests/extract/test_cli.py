@@ -275,14 +275,23 @@ def test_review_bad_amount_says_what_an_amount_looks_like(article: Path, empty_d
     assert "expected an amount such as 5b, 350m or 1.4t (- for none), got 'abc'" in r.stderr
 
 
-def test_the_reviewer_is_told_what_the_model_set_aside(tmp_path: Path, db: str) -> None:
+def test_the_reviewer_is_told_what_the_model_set_aside(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    import dealweb.extract.rules.extractor as rules_extractor
+    from dealweb.extract.confidence import CandidateFilter
+
+    # a filter that finds every rules' candidate unlikely, whatever the shipped weights say
+    drop_all = CandidateFilter({}, np.zeros(0), -10.0, cut=0.5)
+    monkeypatch.setattr(rules_extractor, "shipped_filter", lambda: drop_all)
     p = tmp_path / "a.txt"
-    p.write_text("The report says Dell is close to a deal worth over $3 billion to supply "
-                 "servers equipped with Nvidia chips.")  # fmt: skip
+    p.write_text("Microsoft invested $10 billion in OpenAI.")
     r = run(p, "--db", db)
     assert r.exit_code == 0
     assert "set aside 1 of the rules' candidates" in r.stderr
-    assert "Dell → Nvidia hardware_purchase" in r.stderr and "--extractor rules" in r.stderr
+    assert "Microsoft → OpenAI equity_investment" in r.stderr and "--extractor rules" in r.stderr
     rules = run(p, "--db", db, "--extractor", "rules", "--format", "json")
-    assert [(d["payer"], d["payee"]) for d in json.loads(rules.stdout)] == [("Dell", "Nvidia")]
+    assert [(d["payer"], d["payee"]) for d in json.loads(rules.stdout)] == [("Microsoft", "OpenAI")]
     assert "set aside" not in rules.stderr
