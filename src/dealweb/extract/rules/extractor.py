@@ -423,26 +423,26 @@ class RuleExtractor:
             chosen.append(_Proposal(payer, payee, prob, kind, pair, pair.sentence.start_char
                                     + offset))  # fmt: skip
         out = []
-        for payer, payee, prob, kind, pair, s0 in chosen:
+        for prop in chosen:
+            payer, payee, prob, kind, pair, s0 = prop
             sent = pair.sentence
+            low = sent.text.lower()
             quote, qs, qe = _quote(sent.text, s0)
             cand = Candidate(
-                payer=payer, payee=payee, kind=kind, status=_status(sent.text.lower()),
+                payer=payer, payee=payee, kind=kind, status=_status(low),
                 date=date, quote=quote, start=qs, end=qe, extractor="rules+pairs",
                 notes=(f"pair model p={prob:.2f}; no amount read",),
             )  # fmt: skip
-            money = _free_amount(self, sent, s0, kind, found, date)
+            free = _free_amounts(self, sent, s0, found, date)
+            money = _free_amount(free, kind, low)
+            how = "the sentence's one unread amount"
             here = [c for c in chosen if c.s0 == s0]
             if money is None and len(here) > 1:
-                own = _own_amount(next(c for c in here if (c.payer, c.payee) == (payer, payee)),
-                                  here, _free_amounts(self, sent, s0, found, date))  # fmt: skip
-                if own is not None and not (kind == "equity_investment"
-                                            and _round_total(sent.text.lower(), own)):
-                    cand = _candidate(payer, payee, kind, own, [own], [], cand.status, date,
-                                      quote, qs, qe) or cand  # fmt: skip
-                    cand = cand.with_(extractor="rules+pairs", notes=(
-                        f"pair model p={prob:.2f}; the amount stated beside its company",))
-            if money is not None and len(here) > 1 and [
+                money = _own_amount(prop, here, free)
+                if money is not None and kind == "equity_investment" and _round_total(low, money):
+                    money = None
+                how = "the amount stated beside its company"
+            elif money is not None and len(here) > 1 and [
                 (c.payer, c.payee) for c in here if _holds(c.pair, money)] != [(payer, payee)]:
                 # two model deals in one sentence: the amount is the one pair's that holds it
                 # ("OpenAI and Amazon sealed a US$38 billion agreement that grants … access to
@@ -451,8 +451,8 @@ class RuleExtractor:
             if money is not None:
                 cand = _candidate(payer, payee, kind, money, [money], [], cand.status, date,
                                   quote, qs, qe) or cand  # fmt: skip
-                cand = cand.with_(extractor="rules+pairs", notes=(
-                    f"pair model p={prob:.2f}; the sentence's one unread amount",))  # fmt: skip
+                cand = cand.with_(extractor="rules+pairs",
+                                  notes=(f"pair model p={prob:.2f}; {how}",))  # fmt: skip
             out.append(cand)
         return out
 
@@ -807,17 +807,13 @@ def _free_amounts(
     return [m for m in monies if (m.usd_low, m.usd_high) not in taken and m.usd_high is not None]
 
 
-def _free_amount(
-    ex: RuleExtractor, sent: Span, s0: int, kind: str, found: list[Candidate],
-    date: dt.date | None,
-) -> Money | None:
-    """The one deal amount of ``sent`` that no candidate of the rules took, if there is exactly
-    one ("OpenAI and Amazon sealed a US$38 billion agreement that grants the ChatGPT creator
-    access to AWS data centres": the model reads the pair, the sentence has one amount).
-    None for a round's total when the deal is a stake (one investor's share is not stated)."""
-    free = _free_amounts(ex, sent, s0, found, date)
-    if len(free) != 1 or (kind == "equity_investment" and _round_total(sent.text.lower(),
-                                                                        free[0])):  # fmt: skip
+def _free_amount(free: list[Money], kind: str, low: str) -> Money | None:
+    """The one deal amount of a sentence (``low``, lower-cased) that no candidate of the rules
+    took (``free``, :func:`_free_amounts`), if there is exactly one ("OpenAI and Amazon sealed a
+    US$38 billion agreement that grants the ChatGPT creator access to AWS data centres": the
+    model reads the pair, the sentence has one amount). None for a round's total when the deal
+    is a stake (one investor's share is not stated)."""
+    if len(free) != 1 or (kind == "equity_investment" and _round_total(low, free[0])):
         return None
     return free[0]
 
