@@ -91,6 +91,13 @@ def fit(
                      threshold, veto)  # fmt: skip
 
 
+def grouped_folds(n: int, folds: int = 5, seed: int = 0) -> list[np.ndarray]:
+    """Excerpt indices split into ``folds`` parts (a fixed shuffle by ``seed``): an excerpt's
+    sentences never train the model that scores it."""
+    order = np.random.default_rng(seed).permutation(n)
+    return [order[i::folds] for i in range(folds)]
+
+
 def score(excerpts: Sequence[Excerpt], rules: RuleExtractor, model: PairModel | None) -> Score:
     """Micro-averaged score of the rules plus ``model``'s candidates on ``excerpts``."""
     total = Score()
@@ -113,8 +120,7 @@ def cross_validate(
 ) -> list[tuple[float, float, Score]]:
     """(C, threshold, pooled held-out score) for each setting of the grids, plus the rules
     alone as (0, 0, score)."""
-    order = np.random.default_rng(seed).permutation(len(excerpts))
-    parts = [order[i::folds] for i in range(folds)]
+    parts = grouped_folds(len(excerpts), folds, seed)
     results = [(0.0, 0.0, score(excerpts, rules, None))]
     for c in C_GRID:
         pooled = {t: Score() for t in THRESHOLDS}

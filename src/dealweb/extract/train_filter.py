@@ -32,7 +32,7 @@ from dealweb.extract.evaluate import Score, default_gazetteer
 from dealweb.extract.evaluate import score_excerpt as _score
 from dealweb.extract.pairs import PairModel
 from dealweb.extract.rules import RuleExtractor
-from dealweb.extract.train import Excerpt, _load, fit
+from dealweb.extract.train import Excerpt, _load, fit, grouped_folds
 
 CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)
 FIELDS = ("payer", "payee", "kind", "amount_usd_low", "amount_usd_high", "up_to", "gigawatts",
@@ -48,11 +48,6 @@ def load_blind_era(directory: str | Path) -> dict[str, list[Candidate]]:
             out[Path(name).stem] = [Candidate(**{k: c[k] for k in FIELDS if k in c})
                                     for c in cands]  # fmt: skip
     return out
-
-
-def _folds(n: int, folds: int = 5, seed: int = 0) -> list[np.ndarray]:
-    order = np.random.default_rng(seed).permutation(n)
-    return [order[i::folds] for i in range(folds)]
 
 
 def _examples(
@@ -134,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules = RuleExtractor(gazetteer, pair_model=None)
     excerpts = _load(args.directory, gazetteer, rules)
     era = load_blind_era(args.directory)
-    parts = _folds(len(excerpts))
+    parts = grouped_folds(len(excerpts))
     fold_of = {int(i): k for k, part in enumerate(parts) for i in part}
     models = [fit([excerpts[i] for j, p in enumerate(parts) if j != k for i in p], 1.0,
                   shipped.threshold, shipped.veto) for k in range(len(parts))]  # fmt: skip
