@@ -222,6 +222,12 @@ class PairModel:
     # their candidates wrong; the model, trained on more phrasings than the rules were written
     # for, overrules them only when it is nearly sure the sentence holds no deal that way round.
     veto: float | None = None
+    # Probability at or above which the model may add a further deal to a pair that already has
+    # one (None: never): a deal of another kind in a direction the rules read, or the less
+    # likely direction of a pair. Two companies often have more than one deal (a stake one way,
+    # a cloud contract the other: 40 % of the development set's labels); of the default's misses
+    # on the blind era, a quarter were such second deals (PREREGISTERED.txt, session 6).
+    further: float | None = None
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> PairModel:
@@ -233,6 +239,7 @@ class PairModel:
             intercept=np.asarray(data["intercept"], dtype=float),
             threshold=float(data["threshold"]),
             veto=None if data.get("veto") is None else float(data["veto"]),
+            further=None if data.get("further") is None else float(data["further"]),
         )
 
     def save(self, path: str | Path, meta: dict | None = None) -> None:
@@ -244,6 +251,7 @@ class PairModel:
             "intercept": [round(float(x), 5) for x in self.intercept],
             "threshold": self.threshold,
             "veto": self.veto,
+            "further": self.further,
             "meta": meta or {},
         }
         Path(path).write_text(json.dumps(data, separators=(",", ":")) + "\n")

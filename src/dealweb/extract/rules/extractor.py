@@ -384,44 +384,18 @@ class RuleExtractor:
         rules are more precise where they speak: they read amounts and the model does not). Two
         companies often have deals both ways (a stake one way, a cloud contract the other: 40 %
         of the development set's labels), so a pair the rules read one way may get the model's
-        deal the other way; one direction per pair from the model itself.
+        deal the other way; one direction per pair from the model itself, unless the model is
+        sure enough of a further deal (:attr:`PairModel.further`, :meth:`_proposals`).
         ``model`` overrides the extractor's own (training scores candidate models with it);
         ``scored`` is :meth:`_scored_pairs` when the caller has it.
         """
         model = model or self.pair_model
         if not isinstance(model, PairModel):
             return []
-        read = {(c.payer, c.payee) for c in found if c.payee}
         where, probs = scored or self._scored_pairs(text, model)
         if not where:
             return []
-        none = model.classes.index(NONE)
-        best: dict[tuple[str, str], tuple[float, str, int]] = {}
-        for i, (pair, payer_first, _) in enumerate(where):
-            p = probs[i].copy()
-            p[none] = -1.0
-            if self.pair_gate:
-                text = pair.sentence.text
-                if not transaction_stated(text):
-                    continue
-                for j, kind in enumerate(model.classes):
-                    if j != none and not kind_stated(kind, text):
-                        p[j] = -1.0
-            k = int(p.argmax())
-            payer, payee = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
-            key = (payer, payee)
-            if key in read:
-                continue  # the rules read a deal this way round, with its amount
-            if p[k] >= model.threshold and p[k] > best.get(key, (0.0, "", 0))[0]:
-                best[key] = (float(p[k]), model.classes[k], i)
-        chosen: list[_Proposal] = []
-        for (payer, payee), (prob, kind, i) in best.items():
-            rev = best.get((payee, payer), (0.0,))[0]
-            if rev > prob or (rev == prob and (payee, payer) < (payer, payee)):
-                continue  # one direction per pair: the likelier one (ties: a fixed order)
-            pair, _, offset = where[i]
-            chosen.append(_Proposal(payer, payee, prob, kind, pair, pair.sentence.start_char
-                                    + offset))  # fmt: skip
+        chosen = self._proposals((where, probs), model, found)
         out = []
         for prop in chosen:
             payer, payee, prob, kind, pair, s0 = prop
@@ -455,6 +429,55 @@ class RuleExtractor:
                                   notes=(f"pair model p={prob:.2f}; {how}",))  # fmt: skip
             out.append(cand)
         return out
+
+    def _proposals(
+        self, scored: ScoredPairs, model: PairModel, found: list[Candidate]
+    ) -> list[_Proposal]:
+        """The deals the model proposes, from each scored sentence's best kind (``scored`` as
+        :meth:`_scored_pairs`): for each ordered pair the rules read nothing for, the
+        kind of its best-scoring sentence when it passes ``model.threshold``, one direction per
+        pair (the likelier); and, when ``model.further`` is set and reached, also a pair's less
+        likely direction and a deal of another family in a direction the rules read."""
+        read: dict[tuple[str, str], set[str]] = {}
+        for c in found:
+            if c.payee:
+                read.setdefault((c.payer, c.payee), set()).add(c.kind)
+        where, probs = scored
+        further = 2.0 if model.further is None else model.further  # 2.0: above any probability
+        none = model.classes.index(NONE)
+        best: dict[tuple[str, str], tuple[float, str, int]] = {}
+        more: dict[tuple[str, str, str], tuple[float, int]] = {}
+        for i, (pair, payer_first, _) in enumerate(where):
+            p = probs[i].copy()
+            p[none] = -1.0
+            if self.pair_gate:
+                sentence = pair.sentence.text
+                if not transaction_stated(sentence):
+                    continue
+                for j, kind in enumerate(model.classes):
+                    if j != none and not kind_stated(kind, sentence):
+                        p[j] = -1.0
+            k = int(p.argmax())
+            prob, kind = float(p[k]), model.classes[k]
+            key = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
+            if key in read:
+                # the rules read a deal this way round, with its amount: the model may add only
+                # a deal of another family
+                if prob >= further and not any(_same_family(kind, k) for k in read[key]):
+                    if prob > more.get((*key, kind), (0.0, 0))[0]:
+                        more[(*key, kind)] = (prob, i)
+                continue
+            if prob >= model.threshold and prob > best.get(key, (0.0, "", 0))[0]:
+                best[key] = (prob, kind, i)
+        chosen: list[_Proposal] = []
+        for (payer, payee), (prob, kind, i) in best.items():
+            rev = best.get((payee, payer), (0.0,))[0]
+            if (rev > prob or (rev == prob and (payee, payer) < (payer, payee))) and prob < further:
+                continue  # one direction per pair: the likelier one (ties: a fixed order)
+            chosen.append(_proposal(where, payer, payee, prob, kind, i))
+        for (payer, payee, kind), (prob, i) in more.items():
+            chosen.append(_proposal(where, payer, payee, prob, kind, i))
+        return chosen
 
     # --- sentence level ---------------------------------------------------------------------------
     def _sentence(self, sent: Span, offset: int, date: dt.date | None) -> list[_Found]:
@@ -773,6 +796,29 @@ class _Proposal(NamedTuple):
     kind: str
     pair: PairMention
     s0: int
+
+
+# Kinds that are one family of spending on compute: the same direction's deal stated as chips
+# by one sentence and as capacity or cloud by another is one deal read two ways (the founding
+# article's "up to one gigawatt of compute capacity" on Nvidia's systems is not also a purchase).
+_SPEND_KINDS = frozenset({"hardware_purchase", "cloud_commitment", "compute_capacity"})
+
+
+def _same_family(a: str, b: str) -> bool:
+    return a == b or (a in _SPEND_KINDS and b in _SPEND_KINDS)
+
+
+def _proposal(
+    where: list[tuple[PairMention, bool, int]],
+    payer: str,
+    payee: str,
+    prob: float,
+    kind: str,
+    i: int,
+) -> _Proposal:
+    """The proposal of ``payer`` -> ``payee`` from the ``i``-th scored sentence pair."""
+    pair, _, offset = where[i]
+    return _Proposal(payer, payee, prob, kind, pair, pair.sentence.start_char + offset)
 
 
 def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -> list[_Mention]:
