@@ -38,11 +38,11 @@ def test_probabilities_worked_example() -> None:
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     model = PairModel(["x", NONE], {"f": 0, "g": 1}, np.array([[0.5, -1.0], [0.0, 0.25]]),
-                      np.array([0.1, -0.1]), 0.6, veto=0.9)  # fmt: skip
+                      np.array([0.1, -0.1]), 0.6, veto=0.9, further=0.7)  # fmt: skip
     model.save(tmp_path / "m.json", {"note": "test"})
     back = PairModel.load(tmp_path / "m.json")
     assert back.classes == model.classes and back.vocabulary == model.vocabulary
-    assert back.threshold == 0.6 and back.veto == 0.9
+    assert back.threshold == 0.6 and back.veto == 0.9 and back.further == 0.7
     assert np.allclose(back.probabilities([["f"], ["g"]]), model.probabilities([["f"], ["g"]]))
 
 
@@ -324,3 +324,55 @@ def test_model_deals_sharing_a_company_take_the_amount_beside_their_own(
     assert sorted((c.payer, c.payee, c.amount_usd_low, c.amount_usd_high, c.up_to)
                   for c in got) == [("microsoft", "anthropic", 5e9, 5e9, False),
                                     ("nvidia", "anthropic", None, 10e9, True)]  # fmt: skip
+
+
+def _always(kind: str, further: float | None) -> PairModel:
+    # no features: every ordered pair gets P(kind) = e^5 / (1 + e^5) = 0.9933
+    return PairModel([kind, NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]), 0.5,
+                     further=further)  # fmt: skip
+
+
+def test_a_further_deal_of_another_family_joins_a_direction_the_rules_read(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    text = "Nvidia invested $2 billion in CoreWeave and will lend CoreWeave money for chips."
+    read = ("nvidia", "coreweave", "equity_investment", 2e9)
+
+    def found(further: float | None) -> set[tuple]:
+        ex = RuleExtractor(fixture_gazetteer, pair_model=_always("loan", further))
+        return {(c.payer, c.payee, c.kind, c.amount_usd_high) for c in ex.extract(text)}
+
+    # without `further` the model adds nothing the way the rules read (only the other way)
+    assert found(None) == {read, ("coreweave", "nvidia", "loan", None)}
+    # sure enough (0.9933 >= 0.5): the loan joins the stake, Nvidia -> CoreWeave
+    assert found(0.5) == {read, ("coreweave", "nvidia", "loan", None),
+                          ("nvidia", "coreweave", "loan", None)}  # fmt: skip
+    assert found(0.999) == found(None)  # not sure enough
+
+
+def test_a_further_deal_of_the_same_family_is_one_deal_read_twice(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    # compute capacity and a chip purchase are one family: the founding article's "up to one
+    # gigawatt of compute capacity" on Nvidia's systems must not also become a purchase
+    text = "Anthropic committed to up to one gigawatt of compute capacity on Nvidia systems."
+    ex = RuleExtractor(fixture_gazetteer, pair_model=_always("hardware_purchase", 0.5))
+    got = {(c.payer, c.payee, c.kind) for c in ex.extract(text)}
+    assert ("anthropic", "nvidia", "compute_capacity") in got
+    assert ("anthropic", "nvidia", "hardware_purchase") not in got
+
+
+def test_both_directions_of_a_pair_when_the_model_is_sure_of_both(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    text = "Anthropic agreed to rent cloud capacity from Amazon."
+    one = RuleExtractor(fixture_gazetteer, pair_model=_always("cloud_commitment", None))
+    both = RuleExtractor(fixture_gazetteer, pair_model=_always("cloud_commitment", 0.5))
+    assert len(one.extract(text)) == 1  # a tie: one direction, by a fixed order
+    assert {(c.payer, c.payee) for c in both.extract(text)} == {
+        ("anthropic", "amazon"), ("amazon", "anthropic")}
+
+
+def test_the_shipped_model_adds_further_deals_from_its_setting() -> None:
+    model = PairModel.load()
+    assert model.further is not None and model.threshold <= model.further <= 1.0

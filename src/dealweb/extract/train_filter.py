@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # after pre-registered tests on fresh batches and the held-out set (session 5)
     ap.add_argument("--cut", type=float, default=0.4, help="P(right) below which to drop")
     ap.add_argument("--model", default=None, help="pair model JSON for the settings "
-                    "(threshold, veto) of the fold models; default: the shipped one")
+                    "(threshold, veto, further) of the fold models; default: the shipped one")
     args = ap.parse_args(argv)
     shipped = PairModel.load(args.model) if args.model else PairModel.load()
     gazetteer = default_gazetteer(args.directory)
@@ -132,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parts = grouped_folds(len(excerpts))
     fold_of = {int(i): k for k, part in enumerate(parts) for i in part}
     models = [fit([excerpts[i] for j, p in enumerate(parts) if j != k for i in p], 1.0,
-                  shipped.threshold, shipped.veto) for k in range(len(parts))]  # fmt: skip
+                  shipped.threshold, shipped.veto, shipped.further)
+              for k in range(len(parts))]  # fmt: skip
     examples = _examples(excerpts, era, rules, models, fold_of)
     print(f"{sum(e.name in era for e in excerpts)} blind-era excerpts, {len(examples)} rules' "
           f"candidates ({sum(x[3] for x in examples)} right)")  # fmt: skip
