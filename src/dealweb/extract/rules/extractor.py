@@ -522,120 +522,21 @@ class RuleExtractor:
         date: dt.date | None,
         prev: _Found | None,
     ) -> list[_Found]:
+        """The deals of one clause: its figures (:meth:`_clause_figures`) as anchors, its two
+        parties (:meth:`_clause_parties`), and for each anchor a candidate — or one per investor
+        or per listed company when the figure is shared (:func:`_shared_deal`)."""
         low = clause.text.lower()
         if not _DEAL_WORD.search(low) and prev is None:
             return []
-        base = clause.start
-        monies = [m for m in find_money(clause.text, date) if _is_deal_amount(m, low, self.min_usd)]
-        powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
-        powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])
-                  and not _SITE_POWER_LEFT.search(low[: p.start][-60:])
-                  and not _SITE_POWER_RIGHT.search(low[p.end : p.end + 20])]  # fmt: skip
-        if not monies and not powers:
-            vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
-            if vague is None or not re.search(
-                r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment|deploy\w*|"
-                r"order\w*|purchas\w*|buy\w*|stake|suppl(?:y|ies|ied|ying)|deliver\w*)\b",
-                low,
-            ):
-                return []
-            # "a multibillion-dollar partnership with Microsoft": a deal whose size is not given
-            unit = "UNITS" if _UNITS.fullmatch(vague.group(0)) else "USD"
-            said = clause.text[vague.start() : vague.end()]
-            monies = [Money(vague.start(), vague.end(), said, unit, None, None, False, None, None)]
-        orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
-        parties = _dedupe([m for m in orgs if not m.brand])
-        if clause.head and (not parties or parties[0].prev in _PREPOSITIONS):
-            # "…, and a partnership with Nvidia involving up to $100 billion": the item's deal
-            # is the list head's, with the company the item names; "…, who plans to spend $40
-            # billion on Nvidia chips": the relative clause's deal is its antecedent's.
-            head = _Mention(clause.head, "ORG", base, base, 0, 0)
-            parties, orgs = [head, *parties], [head, *orgs]
-        fixed: tuple[str, str] | None = None
-        if len(parties) == 1 and not clause.head and _RAISED.match(low, parties[0].end - base):
-            # "OpenAI raised $6.6bn in a round valuing the company at $157bn, while xAI raised
-            # $6bn": the company raises; no investor is named, so no deal between two companies
-            # (not "the company" read as an investor, nor the investor of the clause before).
+        figures = self._clause_figures(clause, low, date)
+        read = self._clause_parties(clause, sent, s0, low) if figures else None
+        if figures is None or read is None:
             return []
-        if len(parties) < 2:
-            parties = _with_described(self, parties, clause, sent, s0 - sent.start_char)
-        elif all(p.prev in _PREPOSITIONS for p in parties) and (
-            _DESCRIPTOR.search(low, 0, max(0, parties[0].start - base))
-            or (_IT_SUBJECT.match(low) and clause.start == s0)
-        ):
-            # "The startup has …, securing $14 billion in a partnership with Microsoft and
-            # collaborating with OpenAI": the described subject, not the companies after "with".
-            lead = _with_described(self, [], clause, sent, s0 - sent.start_char)[:1]
-            if lead and lead[0].cid not in {p.cid for p in parties}:
-                parties = [lead[0], *parties]
-        if len(parties) == 1 and _ORDER_PLACED.search(low):
-            # "Broadcom CEO Jane Doe confirmed that Anthropic had placed an order of $21 billion":
-            # with no other counterparty, the company whose chief speaks took the order (not
-            # so for a raise: "Microsoft's CEO said OpenAI raised $5 billion").
-            heads = [m for m in clause.mentions if m.label == "ORG" and m.non_party
-                     and m.cid != parties[0].cid
-                     and _EXECUTIVE_AFTER.match(low, m.end - base)]  # fmt: skip
-            if len({m.cid for m in heads}) == 1:
-                parties = sorted([*parties, heads[0]], key=lambda m: m.start)
-        two = re.search(r"\bthe two (?:firms|companies|groups|partners)\b", low)
-        if two and len(self._context) == 2:
-            # "This deal builds on Nscale's agreements with Microsoft. Earlier, the two firms had
-            # partnered in a $6.2 billion contract … under a joint venture with Aker": the pair
-            # named just before, not the companies named in passing.
-            at = base + two.start()
-            parties = [_Mention(self._context[0], "ORG", at, at, 0, 0),
-                       _Mention(self._context[1], "ORG", at + 1, at + 1, 0, 0)]  # fmt: skip
-        if len(parties) < 2 and (parties or not self._context):
-            # "… equipped with millions of Nvidia GPUs": the brand is the seller — unless no
-            # party is named and the sentence before named the pair ("The contract … includes
-            # the delivery of 200,000 Nvidia GPUs")
-            parties = _dedupe(orgs)
-        if not parties:
-            context = self._context
-            if not context and self._last_age <= 2 and all(self._last_pair):
-                # "Meta agreed a $21 billion deal with CoreWeave. … This new deal adds to a
-                # previous $14.2 billion agreement": a deal with no named party refers to the
-                # pair of the deal just reported.
-                context = (
-                    self._last_pair if re.search(r"\b(deal|agreement|contract)\b", low) else ()
-                )
-            if not context or not re.search(
-                r"\b(deal|agreement|contract|pact|invest\w*|funding|stake|commitment)\b", low
-            ):
-                return []
-            # "Nscale … agreement with Microsoft … The deal, reportedly valued at $14 billion":
-            # both parties come from the sentence before.
-            a, b = context
-            if context == self._last_pair:
-                fixed = (a, b)  # the deal just reported, so its payer and payee, in that order
-            parties = [
-                _Mention(a, "ORG", base, base, 0, 0),
-                _Mention(b, "ORG", 1 << 60, 1 << 60, 0, 0),
-            ]
+        monies, powers = figures
+        parties, fixed = read
+        base = clause.start
         quote, quote_start, quote_end = _quote(sent.text, s0)
-        anchors: list[Money | Power] = list(monies) if monies else list(powers)
-        own_from: dict[int, int] = {}  # a coordinated power deal's cue is read after the money
-        if monies and powers:
-            # "a $300 billion contract with Oracle and a deal with AMD requiring six gigawatts":
-            # a power figure past every amount, with its own counterparty named in between, is
-            # a second deal, not the size of the first.
-            last_money = max(m.end for m in monies)
-            own = [p for p in powers if p.start > last_money
-                   and re.search(r"\band\b", low[last_money : p.start])  # a coordinated deal
-                   and any(last_money <= m.start - base < p.start and not m.possessive
-                           for m in parties)]  # fmt: skip
-            if not own and all(_family(low, m.start, m.end) == "equity" for m in monies):
-                # "… involving up to $100 billion in investments and at least 10 gigawatts of
-                # data-center capacity": gigawatts never size a stake, so a power figure
-                # coordinated after the investment is the capacity deal that goes with it.
-                for p in powers:
-                    conj = list(re.finditer(r"\band\b", low[last_money : p.start]))
-                    cut = last_money + conj[-1].end() if conj and p.start > last_money else 0
-                    if cut and _family(low[cut:], p.start - cut, p.end - cut) == "spend":
-                        own.append(p)
-                        own_from[id(p)] = cut
-            anchors += own
-            powers = [p for p in powers if p not in own]
+        anchors, powers, own_from = _power_deals(monies, powers, parties, low, base)
         if "respectively" in low and len(monies) >= 2:
             payers = _subject_group(parties, clause, sent)
             if len(payers) == len(monies):
@@ -672,57 +573,123 @@ class RuleExtractor:
                 # "$13 billion in a round led by …", "OpenAI's $6.6 billion funding round": the
                 # round's total, not what this investor put in.
                 cand = _without_amount(cand)
-            froms = [m for m in clause.mentions if m.prev == "from" and m.label == "ORG"
-                     and m.start > base + anchor.end]  # fmt: skip
-            pair_after = [
-                (a, b) for a in froms for b in clause.mentions
-                if b.label == "ORG" and b.start > a.end and b.cid != a.cid
-                and clause.text[a.end - base : b.start - base].strip() in {"and", ", and", "&"}
-            ]  # fmt: skip
-            if family == "equity" and pair_after and cand.amount_usd_high is not None:
-                # "… secured a $15 billion infusion of capital from Microsoft and Nvidia": a joint
-                # amount; each investor invests in the company raising it, share unknown.
-                a, b = pair_after[0]
-                investee = next((p.cid for p in parties if p.cid not in (a.cid, b.cid)), None)
-                if investee is not None:
-                    for cid in (a.cid, b.cid):
-                        share = _without_amount(cand).with_(payer=cid, payee=investee)
-                        results.append(_Found(share, single_payer=False, family=family))
-                    continue
-            group = _subject_group(parties, clause, None)
-            if (
-                family == "equity"
-                and not single
-                and len(group) > 1
-                and payer in {m.cid for m in group}
-                and payee not in {m.cid for m in group}
-            ):
-                # "Nvidia and Microsoft will invest up to $15 billion in Anthropic": a joint
-                # amount; each investor's share is unknown.
-                for m in group:
-                    share = _without_amount(cand).with_(payer=m.cid)
-                    results.append(_Found(share, single_payer=False, family=family))
-                continue
-            listed = _listed_counterparties(parties, clause, low) if family == "spend" else []
-            names = {m.cid for m in listed}
-            outside = [c for c in (payer, payee) if c not in names] or [
-                p.cid for p in parties[:1] if p.cid not in names]  # fmt: skip
-            if len(listed) > 1 and len(outside) == 1:
-                # "Nebius signed multibillion-dollar contracts with Microsoft and Meta": one deal
-                # with each company listed; the amount, if any, is for them all.
-                subject = outside[0]
-                for m in listed:
-                    each = _parties(self, family, [p for p in parties if p.cid == subject] + [m],
-                                    clause, anchor, base, prev, anchors)  # fmt: skip
-                    if each is None or subject not in each[:2]:
-                        continue
-                    kind_each = _kind(self, family, each[1], low, anchor)
-                    one = _without_amount(cand).with_(payer=each[0], payee=each[1],
-                                                      kind=kind_each)  # fmt: skip
-                    results.append(_Found(one, single_payer=False, family=family))
-                continue
-            results.append(_Found(cand, single_payer=single, family=family))
+            shared = _shared_deal(self, cand, (payer, payee, single), family, parties, clause,
+                                  anchor, prev, anchors, low)  # fmt: skip
+            if shared is None:
+                results.append(_Found(cand, single_payer=single, family=family))
+            else:
+                results += shared
         return results
+
+    def _clause_figures(
+        self, clause: _Clause, low: str, date: dt.date | None
+    ) -> tuple[list[Money], list[Power]] | None:
+        """The deal amounts and power figures of a clause, or a deal of unstated size ("a
+        multibillion-dollar partnership", chip counts) as one amount without a value; None when
+        the clause sizes no deal."""
+        monies = [m for m in find_money(clause.text, date) if _is_deal_amount(m, low, self.min_usd)]
+        powers = [p for p in find_power(clause.text) if p.gigawatts >= 0.05]
+        powers = [p for p in powers if not _NON_DEAL_LEFT.search(low[: p.start][-80:])
+                  and not _SITE_POWER_LEFT.search(low[: p.start][-60:])
+                  and not _SITE_POWER_RIGHT.search(low[p.end : p.end + 20])]  # fmt: skip
+        if not monies and not powers:
+            vague = _VAGUE_AMOUNT.search(low) or _UNITS.search(low)
+            if vague is None or not re.search(
+                r"\b(deals?|agreements?|contracts?|partnership|pacts?|investment|deploy\w*|"
+                r"order\w*|purchas\w*|buy\w*|stake|suppl(?:y|ies|ied|ying)|deliver\w*)\b",
+                low,
+            ):
+                return None
+            # "a multibillion-dollar partnership with Microsoft": a deal whose size is not given
+            unit = "UNITS" if _UNITS.fullmatch(vague.group(0)) else "USD"
+            said = clause.text[vague.start() : vague.end()]
+            monies = [Money(vague.start(), vague.end(), said, unit, None, None, False, None, None)]
+        return monies, powers
+
+    def _clause_parties(
+        self, clause: _Clause, sent: Span, s0: int, low: str
+    ) -> tuple[list[_Mention], tuple[str, str] | None] | None:
+        """The companies a clause's deals are between, in text order — named, described ("the
+        startup"), the list head or antecedent the clause continues, or the pair of the sentence
+        before — and that pair's (payer, payee) when it is fixed by the deal just reported;
+        None when no deal between two companies can be read."""
+        base = clause.start
+        orgs = [m for m in clause.mentions if m.label == "ORG" and not m.non_party]
+        parties = _dedupe([m for m in orgs if not m.brand])
+        if clause.head and (not parties or parties[0].prev in _PREPOSITIONS):
+            # "…, and a partnership with Nvidia involving up to $100 billion": the item's deal
+            # is the list head's, with the company the item names; "…, who plans to spend $40
+            # billion on Nvidia chips": the relative clause's deal is its antecedent's.
+            head = _Mention(clause.head, "ORG", base, base, 0, 0)
+            parties, orgs = [head, *parties], [head, *orgs]
+        if len(parties) == 1 and not clause.head and _RAISED.match(low, parties[0].end - base):
+            # "OpenAI raised $6.6bn in a round valuing the company at $157bn, while xAI raised
+            # $6bn": the company raises; no investor is named, so no deal between two companies
+            # (not "the company" read as an investor, nor the investor of the clause before).
+            return None
+        if len(parties) < 2:
+            parties = _with_described(self, parties, clause, sent, s0 - sent.start_char)
+        elif all(p.prev in _PREPOSITIONS for p in parties) and (
+            _DESCRIPTOR.search(low, 0, max(0, parties[0].start - base))
+            or (_IT_SUBJECT.match(low) and clause.start == s0)
+        ):
+            # "The startup has …, securing $14 billion in a partnership with Microsoft and
+            # collaborating with OpenAI": the described subject, not the companies after "with".
+            lead = _with_described(self, [], clause, sent, s0 - sent.start_char)[:1]
+            if lead and lead[0].cid not in {p.cid for p in parties}:
+                parties = [lead[0], *parties]
+        if len(parties) == 1 and _ORDER_PLACED.search(low):
+            # "Broadcom CEO Jane Doe confirmed that Anthropic had placed an order of $21 billion":
+            # with no other counterparty, the company whose chief speaks took the order (not
+            # so for a raise: "Microsoft's CEO said OpenAI raised $5 billion").
+            heads = [m for m in clause.mentions if m.label == "ORG" and m.non_party
+                     and m.cid != parties[0].cid
+                     and _EXECUTIVE_AFTER.match(low, m.end - base)]  # fmt: skip
+            if len({m.cid for m in heads}) == 1:
+                parties = sorted([*parties, heads[0]], key=lambda m: m.start)
+        two = re.search(r"\bthe two (?:firms|companies|groups|partners)\b", low)
+        if two and len(self._context) == 2:
+            # "This deal builds on Nscale's agreements with Microsoft. Earlier, the two firms had
+            # partnered in a $6.2 billion contract … under a joint venture with Aker": the pair
+            # named just before, not the companies named in passing.
+            at = base + two.start()
+            parties = [_Mention(self._context[0], "ORG", at, at, 0, 0),
+                       _Mention(self._context[1], "ORG", at + 1, at + 1, 0, 0)]  # fmt: skip
+        if len(parties) < 2 and (parties or not self._context):
+            # "… equipped with millions of Nvidia GPUs": the brand is the seller — unless no
+            # party is named and the sentence before named the pair ("The contract … includes
+            # the delivery of 200,000 Nvidia GPUs")
+            parties = _dedupe(orgs)
+        if parties:
+            return parties, None
+        return self._context_parties(low, base)
+
+    def _context_parties(
+        self, low: str, base: int
+    ) -> tuple[list[_Mention], tuple[str, str] | None] | None:
+        """The parties of a clause that names none: the pair of the sentence before, or of the
+        deal just reported ("Nscale … agreement with Microsoft … The deal, reportedly valued at
+        $14 billion"); None when there is none or the clause names no deal."""
+        context = self._context
+        if not context and self._last_age <= 2 and all(self._last_pair):
+            # "Meta agreed a $21 billion deal with CoreWeave. … This new deal adds to a
+            # previous $14.2 billion agreement": a deal with no named party refers to the
+            # pair of the deal just reported.
+            context = (
+                self._last_pair if re.search(r"\b(deal|agreement|contract)\b", low) else ()
+            )
+        if not context or not re.search(
+            r"\b(deal|agreement|contract|pact|invest\w*|funding|stake|commitment)\b", low
+        ):
+            return None
+        a, b = context
+        # the deal just reported fixes its payer and payee, in that order
+        fixed = (a, b) if context == self._last_pair else None
+        parties = [
+            _Mention(a, "ORG", base, base, 0, 0),
+            _Mention(b, "ORG", 1 << 60, 1 << 60, 0, 0),
+        ]
+        return parties, fixed
 
     def _anchor_family(
         self,
@@ -774,6 +741,96 @@ class RuleExtractor:
             family = "equity"  # "the round includes $30 billion from chip giant Nvidia"
         return family
 
+
+
+def _power_deals(
+    monies: list[Money], powers: list[Power], parties: list[_Mention], low: str, base: int
+) -> tuple[list[Money | Power], list[Power], dict[int, int]]:
+    """A clause's anchors (its amounts, else its power figures), with the power figures that
+    are deals of their own beside the amounts, the power figures left to size those deals, and
+    where each own power deal's cue is read from (by ``id`` of the figure)."""
+    anchors: list[Money | Power] = list(monies) if monies else list(powers)
+    own_from: dict[int, int] = {}  # a coordinated power deal's cue is read after the money
+    if not (monies and powers):
+        return anchors, powers, own_from
+    # "a $300 billion contract with Oracle and a deal with AMD requiring six gigawatts": a power
+    # figure past every amount, with its own counterparty named in between, is a second deal,
+    # not the size of the first.
+    last_money = max(m.end for m in monies)
+    own = [p for p in powers if p.start > last_money
+           and re.search(r"\band\b", low[last_money : p.start])  # a coordinated deal
+           and any(last_money <= m.start - base < p.start and not m.possessive
+                   for m in parties)]  # fmt: skip
+    if not own and all(_family(low, m.start, m.end) == "equity" for m in monies):
+        # "… involving up to $100 billion in investments and at least 10 gigawatts of
+        # data-center capacity": gigawatts never size a stake, so a power figure
+        # coordinated after the investment is the capacity deal that goes with it.
+        for p in powers:
+            conj = list(re.finditer(r"\band\b", low[last_money : p.start]))
+            cut = last_money + conj[-1].end() if conj and p.start > last_money else 0
+            if cut and _family(low[cut:], p.start - cut, p.end - cut) == "spend":
+                own.append(p)
+                own_from[id(p)] = cut
+    return anchors + own, [p for p in powers if p not in own], own_from
+
+
+def _shared_deal(
+    ex: RuleExtractor, cand: Candidate, pair: tuple[str, str, bool], family: str,
+    parties: list[_Mention], clause: _Clause, anchor: Money | Power, prev: _Found | None,
+    anchors: list[Money | Power], low: str,
+) -> list[_Found] | None:
+    """One deal per company when the figure of ``cand`` (read as ``pair``: payer, payee, single
+    payer?) is shared — a joint amount from two investors, a group of investors, a deal with
+    each company listed — each without the amount (one company's share is not stated); None
+    when the deal is not shared."""
+    payer, payee, single = pair
+    base = clause.start
+    froms = [m for m in clause.mentions if m.prev == "from" and m.label == "ORG"
+             and m.start > base + anchor.end]  # fmt: skip
+    pair_after = [
+        (a, b) for a in froms for b in clause.mentions
+        if b.label == "ORG" and b.start > a.end and b.cid != a.cid
+        and clause.text[a.end - base : b.start - base].strip() in {"and", ", and", "&"}
+    ]  # fmt: skip
+    if family == "equity" and pair_after and cand.amount_usd_high is not None:
+        # "… secured a $15 billion infusion of capital from Microsoft and Nvidia": a joint
+        # amount; each investor invests in the company raising it, share unknown.
+        a, b = pair_after[0]
+        investee = next((p.cid for p in parties if p.cid not in (a.cid, b.cid)), None)
+        if investee is not None:
+            shares = [_without_amount(cand).with_(payer=cid, payee=investee)
+                      for cid in (a.cid, b.cid)]  # fmt: skip
+            return [_Found(c, single_payer=False, family=family) for c in shares]
+    group = _subject_group(parties, clause, None)
+    if (
+        family == "equity"
+        and not single
+        and len(group) > 1
+        and payer in {m.cid for m in group}
+        and payee not in {m.cid for m in group}
+    ):
+        # "Nvidia and Microsoft will invest up to $15 billion in Anthropic": a joint
+        # amount; each investor's share is unknown.
+        return [_Found(_without_amount(cand).with_(payer=m.cid), single_payer=False,
+                       family=family) for m in group]  # fmt: skip
+    listed = _listed_counterparties(parties, clause, low) if family == "spend" else []
+    names = {m.cid for m in listed}
+    outside = [c for c in (payer, payee) if c not in names] or [
+        p.cid for p in parties[:1] if p.cid not in names]  # fmt: skip
+    if not (len(listed) > 1 and len(outside) == 1):
+        return None
+    # "Nebius signed multibillion-dollar contracts with Microsoft and Meta": one deal
+    # with each company listed; the amount, if any, is for them all.
+    subject, out = outside[0], []
+    for m in listed:
+        each = _parties(ex, family, [p for p in parties if p.cid == subject] + [m],
+                        clause, anchor, base, prev, anchors)  # fmt: skip
+        if each is None or subject not in each[:2]:
+            continue
+        kind_each = _kind(ex, family, each[1], low, anchor)
+        one = _without_amount(cand).with_(payer=each[0], payee=each[1], kind=kind_each)
+        out.append(_Found(one, single_payer=False, family=family))
+    return out
 
 
 def _vetoed(cand: Candidate, scored: ScoredPairs, model: PairModel) -> bool:
