@@ -295,3 +295,25 @@ def test_the_reviewer_is_told_what_the_model_set_aside(
     rules = run(p, "--db", db, "--extractor", "rules", "--format", "json")
     assert [(d["payer"], d["payee"]) for d in json.loads(rules.stdout)] == [("Microsoft", "OpenAI")]
     assert "set aside" not in rules.stderr
+
+
+def test_many_files_as_json_with_a_progress_bar(
+    tmp_path: Path, article_text: str, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealweb.clikit import OutputFormat
+    from dealweb.extract import commands
+
+    assert commands._progress_wanted(OutputFormat.json, 4, terminal=True)
+    assert not commands._progress_wanted(OutputFormat.json, 4, terminal=False)  # piped stderr
+    assert not commands._progress_wanted(OutputFormat.table, 40, terminal=True)
+    assert not commands._progress_wanted(OutputFormat.csv, 3, terminal=True)
+    # the bar on stderr leaves stdout a clean JSON list of every file's candidates
+    monkeypatch.setattr(commands, "_progress_wanted", lambda *a: True)
+    files = []
+    for i in range(5):
+        files.append(tmp_path / f"a{i}.txt")
+        files[-1].write_text(article_text, encoding="utf-8")
+    r = run(*files, "--format", "json", "--db", db)
+    assert r.exit_code == 0, r.output
+    records = json.loads(r.stdout)
+    assert len(records) == 30

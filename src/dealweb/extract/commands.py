@@ -21,6 +21,7 @@ from typing import Any
 
 import typer
 import yaml
+from rich.progress import track
 from rich.table import Table
 
 from dealweb.clikit import (
@@ -309,7 +310,9 @@ def extract_command(
         records: list[dict[str, Any]] = []
         failures = 0
         all_cands: list[Candidate] = []
-        for name in files:
+        progress = _progress_wanted(fmt, len(files), err_console.is_terminal)
+        for name in track(files, description="extracting", console=err_console,
+                          transient=True, disable=not progress):  # fmt: skip
             try:
                 _refuse_pdf(name)
                 article = read_article(name, max_chars=max_chars)
@@ -359,6 +362,12 @@ def extract_command(
             _accept(ledger, chosen, source_url or "", default_date, publisher)
         if failures:
             raise typer.Exit(2)
+
+
+def _progress_wanted(fmt: OutputFormat, n_files: int, terminal: bool) -> bool:
+    """A progress bar on stderr for many files written as JSON or CSV (collected until the
+    end) when stderr is a terminal; never between the tables a table listing prints as it goes."""
+    return terminal and n_files > 3 and fmt is not OutputFormat.table
 
 
 def _accept(
