@@ -254,46 +254,62 @@ class RuleExtractor:
                 pending = None
                 if not got and _single_party_amount(sent):
                     pending = (sent, offset, _single_party_amount(sent))
-                # Only a sentence that names a deal without stating its size lends its pair on.
-                sized = [f for f in got if f.cand.amount_usd_high or f.cand.amount_usd_low]
-                named = any(e.label_ == "ORG" for e in _ents(sent))
-                if not pair and not got and not named and context_age < 2:
-                    # "Meta … has entered into an agreement with Google Cloud. This long-term deal
-                    # highlights …. This six-year agreement is valued at up to $10 billion": a
-                    # sentence that names no company keeps the pair for the next one.
-                    pair, context_age = self._context, context_age + 1
-                else:
-                    context_age = 0
-                self._context = pair if not sized else ()
-                if pair and named:
-                    # "Nvidia agreed to license chip technology from Groq. The deal, reportedly
-                    # valued at $20 billion, …": the size that follows is a licence fee.
-                    self._context_licence = bool(_LICENCE_CUE.search(sent.text.lower()))
-                if got:
-                    self._last_pair = (got[-1].cand.payer, got[-1].cand.payee or "")
-                    self._last_age = 0
-                else:
-                    self._last_age += 1
+                context_age = self._carry_pair(sent, got, pair, context_age)
                 last_got = got
-                for e in _ents(sent):
-                    m = _mention(e, 0)
-                    # "one of OpenAI's main competitors": a possessive modifier or a rival is
-                    # not what "the company" in a later sentence refers to.
-                    rival = re.match(r"\W*(?:'s|’s)?\s*(?:\w+\s+){0,2}(?:rivals?|competitors?)\b",
-                                     sent.doc[e.end : e.end + 5].text.lower())
-                    after = sent.doc[e.end : e.end + 3].text.lower()
-                    stock = m.possessive and re.match(r"\W*(?:'s|’s)\s+(?:stock|shares)\b", after)
-                    if e.label_ == "ORG" and not (
-                        m.brand or m.non_party or (m.possessive and not stock) or rival
-                    ):
-                        self._seen.append(m.cid)
-                self._topic = _sentence_subject(sent) or self._topic
+                self._remember(sent)
         cands = merge_candidates([f.cand for f in found], [f.single_payer for f in found])
         if isinstance(self.pair_model, PairModel):
             cands = self.second_look(text, date, cands)
         if text is not original:  # the evidence is the article's own words
             cands = [c.with_(quote=original[c.start : c.end]) for c in cands]
         return cands
+
+    def _carry_pair(
+        self, sent: Span, got: list[_Found], pair: tuple[str, ...], context_age: int
+    ) -> int:
+        """After reading ``sent``: what the next sentence may refer back to — the pair of a deal
+        named without its size (a sentence naming no company keeps it for two more), whether
+        that deal is a licence, the pair of the last deal read. Returns how many sentences the
+        pair has been carried over."""
+        # Only a sentence that names a deal without stating its size lends its pair on.
+        sized = [f for f in got if f.cand.amount_usd_high or f.cand.amount_usd_low]
+        named = any(e.label_ == "ORG" for e in _ents(sent))
+        if not pair and not got and not named and context_age < 2:
+            # "Meta … has entered into an agreement with Google Cloud. This long-term deal
+            # highlights …. This six-year agreement is valued at up to $10 billion": a
+            # sentence that names no company keeps the pair for the next one.
+            pair, context_age = self._context, context_age + 1
+        else:
+            context_age = 0
+        self._context = pair if not sized else ()
+        if pair and named:
+            # "Nvidia agreed to license chip technology from Groq. The deal, reportedly
+            # valued at $20 billion, …": the size that follows is a licence fee.
+            self._context_licence = bool(_LICENCE_CUE.search(sent.text.lower()))
+        if got:
+            self._last_pair = (got[-1].cand.payer, got[-1].cand.payee or "")
+            self._last_age = 0
+        else:
+            self._last_age += 1
+        return context_age
+
+    def _remember(self, sent: Span) -> None:
+        """After reading ``sent``: the companies it names that a later description ("the
+        company") may refer to, and its subject (the likeliest referent, :func:`_sentence_subject`).
+        """
+        for e in _ents(sent):
+            m = _mention(e, 0)
+            # "one of OpenAI's main competitors": a possessive modifier or a rival is
+            # not what "the company" in a later sentence refers to.
+            rival = re.match(r"\W*(?:'s|’s)?\s*(?:\w+\s+){0,2}(?:rivals?|competitors?)\b",
+                             sent.doc[e.end : e.end + 5].text.lower())
+            after = sent.doc[e.end : e.end + 3].text.lower()
+            stock = m.possessive and re.match(r"\W*(?:'s|’s)\s+(?:stock|shares)\b", after)
+            if e.label_ == "ORG" and not (
+                m.brand or m.non_party or (m.possessive and not stock) or rival
+            ):
+                self._seen.append(m.cid)
+        self._topic = _sentence_subject(sent) or self._topic
 
     def _recase(self, text: str) -> str:
         """Company names in their own casing when a whole text is written in lower case.
