@@ -103,3 +103,27 @@ def test_multibyte_character_cut_at_the_byte_cap_is_dropped_not_garbled() -> Non
     data = ("é" * 10 + "x").encode()[:-2]  # ends inside the last "é"
     a = read_article_bytes(b"Anthropic " + data, "u.txt")
     assert a.text.startswith("Anthropic é")
+
+
+NEWS_PAGE = Path(__file__).parent / "data" / "news-page-with-sidebars.html"
+
+
+def test_a_news_page_is_read_as_its_article_not_its_sidebars() -> None:
+    a = read_article(str(NEWS_PAGE))
+    assert a.fmt == "html" and a.date == dt.date(2025, 9, 25)
+    lines = a.text.splitlines()
+    assert lines[0] == "Nvidia backs UK data center builder Nscale in $1.1 billion round"
+    assert "a deal the companies value at up to $14 billion." in a.text
+    # trending and related headlines, the newsletter promotion and the comments are not the
+    # article (each names a deal it does not report)
+    for other in ("Oracle", "Google TPUs", "$13 billion", "Related stories", "CoreWeave",
+                  "Intel", "Azure", "mark my words", "All rights reserved"):  # fmt: skip
+        assert other not in a.text, other
+    assert len(lines) == 5
+
+
+def test_a_fragment_keeps_all_its_paragraphs() -> None:
+    # too little for a page: trafilatura finds no article in it, and every paragraph is kept
+    a = read_article_bytes(b"<p>Nvidia will invest $2 billion in Nscale.</p><p>Shares rose.</p>",
+                           "f.html")  # fmt: skip
+    assert a.text == "Nvidia will invest $2 billion in Nscale.\nShares rose."

@@ -1,7 +1,14 @@
 """Read an article (plain text, Markdown or HTML) into clean text, and find its date.
 
-HTML goes through BeautifulSoup (scripts, styles and navigation dropped; ``<p>`` and headings
-kept as paragraphs). Markdown is mostly prose already: link targets, emphasis marks and heading
+HTML is read into paragraphs with BeautifulSoup (scripts, styles, navigation, headers, footers
+and asides dropped; ``<p>``, headings and list items kept, inline markup inside its sentence).
+On a news page, trafilatura (Barbaresi, "Trafilatura: A Web Scraping Library and Command-Line
+Tool for Text Discovery and Extraction", ACL 2021 demos) then says which paragraphs are the
+article: the headline and body, not the trending and related-story lists, newsletter promotions
+and comments around them, which are full of other deals' headlines ("OpenAI signs $300 billion
+cloud contract with Oracle") that the article does not report. A fragment in which it finds no
+article keeps all its paragraphs.
+Markdown is mostly prose already: link targets, emphasis marks and heading
 hashes are removed so quotes read like the article. Binary or empty input is refused with a
 clear :class:`ArticleError`. Input longer than ``max_chars`` is cut there (news articles are a
 few thousand characters; a 10 MB "article" is almost surely not one), and the caller is told.
@@ -88,7 +95,73 @@ def _is_html(text: str) -> bool:
     return bool(re.search(r"<(?:!doctype html|html|body|p|div|article|head)\b", head))
 
 
+# Shorter than this, trafilatura's reading of a page is taken for a caption or a teaser it
+# picked by mistake, and the whole page's paragraphs are read instead.
+_MIN_ARTICLE_CHARS = 100
+
+
 def _html_to_text(html: str) -> tuple[str, dt.date | None]:
+    """The article's text and date from an HTML page (its main content) or fragment.
+
+    The paragraphs are BeautifulSoup's (:func:`_paragraphs_of`: inline markup such as
+    ``<b>$9.7 billion</b>`` stays inside its sentence); trafilatura only says which of them are
+    the article — those its main-content text contains, and the headline.
+    """
+    blocks, date = _paragraphs_of(html)
+    main = _main_content(html)
+    if main is not None:
+        body, title, main_date = main
+        kept = _in_order(blocks, body, title)
+        if sum(len(b) for b in kept) >= min(_MIN_ARTICLE_CHARS, sum(len(b) for b in blocks)):
+            blocks, date = kept, date or main_date
+    text = "\n".join(blocks)
+    return re.sub(r"\s+([.,;:!?])", r"\1", text), date
+
+
+def _in_order(blocks: list[str], body: str, title: str) -> list[str]:
+    """The blocks found in ``body`` in page order (one forward scan, so a long page stays
+    linear), and the first block that is the headline ``title``."""
+    kept, at, headline = [], 0, bool(title)
+    for b in blocks:
+        nb = _norm(b)
+        if headline and nb == title:
+            kept.append(b)
+            headline = False
+            continue
+        found = body.find(nb, at) if nb else -1
+        if found >= 0:
+            kept.append(b)
+            at = found + len(nb)
+    return kept
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _main_content(html: str) -> tuple[str, str, dt.date | None] | None:
+    """The main content of a news page as trafilatura reads it (whitespace-normalized text),
+    its headline and its date; None when it finds no article. Nothing is fetched: it reads the
+    markup given."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, favor_recall=True, include_comments=False, include_tables=False,
+            with_metadata=True,
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 - a page it cannot read is read the plain way
+        return None
+    body = _norm(getattr(doc, "text", None) or "") if doc is not None else ""
+    if not body:
+        return None
+    title = _norm(getattr(doc, "title", None) or "")
+    return body, title, parse_date(str(getattr(doc, "date", None) or ""))
+
+
+def _paragraphs_of(html: str) -> tuple[list[str], dt.date | None]:
+    """Every paragraph, heading and list item of ``html`` (scripts, styles, navigation,
+    headers, footers and asides dropped), and the date its meta or time tags give."""
     from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
     with warnings.catch_warnings():
@@ -122,9 +195,7 @@ def _html_to_text(html: str) -> tuple[str, dt.date | None]:
             blocks.append(t)
     if not blocks:
         blocks = [re.sub(r"[ \t]+", " ", soup.get_text("\n")).strip()]
-    text = "\n".join(blocks)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    return text, date
+    return blocks, date
 
 
 def _markdown_to_text(text: str) -> str:
