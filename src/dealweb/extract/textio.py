@@ -142,7 +142,7 @@ def _norm(text: str) -> str:
 def _main_content(html: str) -> tuple[str, str, dt.date | None] | None:
     """The main content of a news page as trafilatura reads it (whitespace-normalized text),
     its headline and its date; None when it finds no article. Nothing is fetched: it reads the
-    markup given."""
+    markup given. (trafilatura 2 returns a ``Document``; hence the lower bound in pyproject.)"""
     import trafilatura
 
     try:
