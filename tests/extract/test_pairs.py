@@ -16,6 +16,13 @@ from dealweb.extract.rules import RuleExtractor
 from dealweb.extract.train import _load, cross_validate, fit, main, score
 
 
+def _always(kind: str, further: float | None = None) -> PairModel:
+    """A model that says ``kind`` for every ordered pair: no features, so P(kind) =
+    e^5 / (1 + e^5) = 0.9933 (threshold 0.5)."""
+    return PairModel([kind, NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]), 0.5,
+                     further=further)  # fmt: skip
+
+
 def test_probabilities_worked_example() -> None:
     # Two features, three classes; by hand: z = W x + b.
     # row ["a"]: z = (1, 0, -1) + (0, 0.5, 0) = (1, 0.5, -1)
@@ -167,8 +174,7 @@ def test_kind_is_proposed_only_from_a_sentence_that_names_it(fixture_gazetteer: 
     assert kind_stated("cloud_commitment", "Amazon remains Anthropic's primary cloud partner.")
     assert kind_stated("equity_investment", "Amazon is also an investor in Anthropic.")
     # a model that always says "equity": the gate keeps it quiet where no stake is named
-    always = PairModel(["equity_investment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
-                       0.5)  # fmt: skip
+    always = _always("equity_investment")
     text = "Amazon remains Anthropic's primary cloud partner."
     gated = RuleExtractor(fixture_gazetteer, pair_model=always).extract(text)
     ungated = RuleExtractor(fixture_gazetteer, pair_model=always, pair_gate=False).extract(text)
@@ -186,8 +192,7 @@ def test_a_deal_is_proposed_only_from_a_sentence_that_states_a_transaction(
     for stated in ("Nvidia also backs CoreWeave.", "OpenAI signed a deal for AMD chips.",
                    "Meta is in talks to rent Google TPUs.", "Amazon is an investor in Anthropic."):
         assert transaction_stated(stated), stated
-    always = PairModel(["cloud_commitment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
-                       0.5)  # fmt: skip
+    always = _always("cloud_commitment")
     ex = RuleExtractor(fixture_gazetteer, pair_model=always)
     assert ex.extract("Amazon remains Anthropic's primary cloud partner.") == []
     rented = ex.extract("Anthropic agreed to rent cloud capacity from Amazon.")
@@ -199,8 +204,7 @@ def test_a_deal_is_proposed_only_from_a_sentence_that_states_a_transaction(
 def test_a_pair_the_rules_read_one_way_can_get_the_models_deal_the_other_way(
     fixture_gazetteer: Gazetteer,
 ) -> None:
-    always = PairModel(["cloud_commitment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
-                       0.5)  # fmt: skip
+    always = _always("cloud_commitment")
     text = "Nvidia invested $2 billion in CoreWeave, which also rents cloud capacity to Nvidia."
     rules = RuleExtractor(fixture_gazetteer).extract(text)
     assert [(c.payer, c.payee, c.kind) for c in rules] == [
@@ -228,8 +232,7 @@ def test_the_models_deal_takes_the_sentences_one_unread_amount(
                       "with Oracle, then raised $6 billion.")  # fmt: skip
     assert c.amount_usd_high is None
     # a stake in a round: the round's total is not this investor's amount
-    equity = PairModel(["equity_investment", NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]),
-                       0.5)  # fmt: skip
+    equity = _always("equity_investment")
     found = RuleExtractor(fixture_gazetteer, pair_model=equity).extract(
         "Reportedly, a $6 billion funding round for xAI drew backing that Nvidia had signalled.")
     assert found and all(c.amount_usd_high is None for c in found if c.extractor == "rules+pairs")
@@ -325,11 +328,6 @@ def test_model_deals_sharing_a_company_take_the_amount_beside_their_own(
                   for c in got) == [("microsoft", "anthropic", 5e9, 5e9, False),
                                     ("nvidia", "anthropic", None, 10e9, True)]  # fmt: skip
 
-
-def _always(kind: str, further: float | None) -> PairModel:
-    # no features: every ordered pair gets P(kind) = e^5 / (1 + e^5) = 0.9933
-    return PairModel([kind, NONE], {}, np.zeros((2, 0)), np.array([5.0, 0.0]), 0.5,
-                     further=further)  # fmt: skip
 
 
 def test_a_further_deal_of_another_family_joins_a_direction_the_rules_read(
