@@ -190,7 +190,7 @@ def _paragraphs_of(html: str) -> tuple[list[str], dt.date | None]:
     for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "blockquote", "pre"]):
         if el.find(["p", "li"]):  # a container: its children are visited on their own
             continue
-        t = re.sub(r"\s+", " ", el.get_text(" ")).strip()
+        t = _norm(el.get_text(" "))
         if t:
             blocks.append(t)
     if not blocks:

@@ -53,7 +53,7 @@ from dealweb.extract.rules.clauses import (
     _quote,
     _worth_parsing,
 )
-from dealweb.extract.rules.kinds import _candidate, _family, _kind, _status
+from dealweb.extract.rules.kinds import SPEND_KINDS, _candidate, _family, _kind, _status
 from dealweb.extract.rules.mentions import (
     _IT_SUBJECT,
     _dedupe,
@@ -479,7 +479,7 @@ class RuleExtractor:
             if key in read:
                 # the rules read a deal this way round, with its amount: the model may add only
                 # a deal of another family
-                if prob >= further and not any(_same_family(kind, k) for k in read[key]):
+                if prob >= further and not any(_same_family(kind, r) for r in read[key]):
                     if prob > more.get((*key, kind), (0.0, 0))[0]:
                         more[(*key, kind)] = (prob, i)
                 continue
@@ -871,14 +871,12 @@ class _Proposal(NamedTuple):
     s0: int
 
 
-# Kinds that are one family of spending on compute: the same direction's deal stated as chips
-# by one sentence and as capacity or cloud by another is one deal read two ways (the founding
-# article's "up to one gigawatt of compute capacity" on Nvidia's systems is not also a purchase).
-_SPEND_KINDS = frozenset({"hardware_purchase", "cloud_commitment", "compute_capacity"})
-
-
 def _same_family(a: str, b: str) -> bool:
-    return a == b or (a in _SPEND_KINDS and b in _SPEND_KINDS)
+    """Whether two kinds are one deal read two ways: the same kind, or two kinds of spending on
+    compute (the same direction's deal stated as chips by one sentence and as capacity or cloud
+    by another; the founding article's "up to one gigawatt of compute capacity" on Nvidia's
+    systems is not also a purchase)."""
+    return a == b or (a in SPEND_KINDS and b in SPEND_KINDS)
 
 
 def _proposal(

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from dealweb.extract.rules.extractor import RuleExtractor
 
 
+# The kinds _kind gives a deal of the "spend" family besides a licence ("other"): what a buyer
+# spends on compute, as chips, as cloud or as capacity.
+SPEND_KINDS = frozenset({"hardware_purchase", "cloud_commitment", "compute_capacity"})
+
+
 def _kind(ex: RuleExtractor, family: str, payee: str, low: str, anchor: Money | Power) -> str:
     """The candidate's kind from its ``family`` and, for spending, the payee's role and the
     hardware, cloud, power and licence words of the clause ``low``."""
