@@ -121,6 +121,7 @@ def cross_validate(
     folds: int = 5,
     seed: int = 0,
     veto: float | None = None,
+    further: float | None = None,
 ) -> list[tuple[float, float, Score]]:
     """(C, threshold, pooled held-out score) for each setting of the grids, plus the rules
     alone as (0, 0, score)."""
@@ -131,7 +132,7 @@ def cross_validate(
         for k in range(folds):
             held = [excerpts[i] for i in parts[k]]
             train = [excerpts[i] for j in range(folds) if j != k for i in parts[j]]
-            model = fit(train, c, THRESHOLDS[0], veto)
+            model = fit(train, c, THRESHOLDS[0], veto, further)
             for t in THRESHOLDS:
                 model.threshold = t
                 s = score(held, rules, model)
@@ -179,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta: dict = {"trained_on": len(excerpts), "C": args.c, "threshold": args.threshold,
                   "veto": veto, "further": further, "date": str(dt.date.today())}  # fmt: skip
     if args.cv:
-        results = cross_validate(excerpts, rules, args.folds, veto=veto)
+        results = cross_validate(excerpts, rules, args.folds, veto=veto, further=further)
         print(f"{'C':>5} {'threshold':>9} {'P':>6} {'R':>6} {'F1':>6}")
         for c, t, s in results:
             label = f"{c:5.1f} {t:9.1f}" if c else f"{'rules alone':>15}"
