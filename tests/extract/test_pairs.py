@@ -142,6 +142,27 @@ def test_cross_validation_and_main(small_set: Path, tmp_path: Path,
     assert capsys.readouterr().out.startswith(f"{2 * len(CUSTOMERS) - 2} excerpts")
 
 
+
+def test_main_trains_on_several_folders_and_refuses_a_name_in_two(
+    small_set: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn")
+    more = tmp_path / "more"
+    more.mkdir()
+    names = sorted(p.name for p in small_set.glob("ex*.yaml"))
+    for name in names[:3]:  # three excerpts moved to a second folder
+        (more / name).write_text((small_set / name).read_text())
+    first = tmp_path / "first"
+    first.mkdir()
+    for name in names[3:] + ["_gazetteer.yaml"]:
+        (first / name).write_text((small_set / name).read_text())
+    out = tmp_path / "model.json"
+    assert main([str(first), str(more), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"{len(names)} excerpts")
+    (more / names[-1]).write_text((small_set / names[-1]).read_text())  # now in both
+    with pytest.raises(SystemExit, match=names[-1].removesuffix(".yaml")):
+        main([str(first), str(more), "--out", str(out)])
+
 def test_shipped_model_and_opt_in_extractor(fixture_gazetteer: Gazetteer) -> None:
     assert MODEL_PATH.exists()
     model = PairModel.load(MODEL_PATH)

@@ -8,8 +8,8 @@ split into folds (an excerpt never lends sentences to the fold that scores it), 
 on the other folds, and the extractor (rules plus the model's candidates) is scored on the held-out
 excerpts with :func:`dealweb.extract.evaluate.score_excerpt`, next to the rules alone.
 
-Run: ``python -m dealweb.extract.train tests/data/extraction [--exclude DIR ...]
-[--exclude-names FILE] [--out FILE]``
+Run: ``python -m dealweb.extract.train tests/data/extraction [MORE_DIR ...] [--exclude DIR ...]
+[--exclude-names FILE] [--out FILE]``; every folder given is training data
 (``make train-extract``). scikit-learn is needed only here (``pip install -e '.[train]'``).
 """
 
@@ -63,6 +63,21 @@ def _load(directory: str | Path, gazetteer: Gazetteer, rules: RuleExtractor) -> 
         out.append(Excerpt(path.stem, text, date, labels, rows, targets,
                            rules.extract(text, date)))  # fmt: skip
     return out
+
+
+def load_all(
+    directories: Sequence[str | Path], gazetteer: Gazetteer, rules: RuleExtractor
+) -> list[Excerpt]:
+    """The excerpts of every folder; a name in two folders is an error (a page labelled twice
+    would count twice, and ``--exclude-names`` could not tell the copies apart)."""
+    excerpts = [e for d in directories for e in _load(d, gazetteer, rules)]
+    seen: dict[str, int] = {}
+    for e in excerpts:
+        seen[e.name] = seen.get(e.name, 0) + 1
+    twice = sorted(n for n, k in seen.items() if k > 1)
+    if twice:
+        raise SystemExit(f"excerpt names in more than one folder: {', '.join(twice[:5])}")
+    return excerpts
 
 
 def fit(
@@ -144,7 +159,8 @@ def cross_validate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m dealweb.extract.train", description=__doc__)
-    ap.add_argument("directory", help="labelled excerpts (*.yaml)")
+    ap.add_argument("directories", nargs="+", metavar="directory",
+                    help="folders of labelled excerpts (*.yaml), all used for training")
     ap.add_argument("--exclude", action="append", default=[],
                     help="a folder of excerpts (by file name) to leave out")  # fmt: skip
     ap.add_argument("--exclude-names", default=None,
@@ -165,9 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true", help="also print a grouped cross-validation grid")
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args(argv)
-    gazetteer = default_gazetteer(args.directory)
+    gazetteer = default_gazetteer(args.directories[0])
     rules = RuleExtractor(gazetteer, pair_model=None)
-    excerpts = _load(args.directory, gazetteer, rules)
+    excerpts = load_all(args.directories, gazetteer, rules)
     left_out = {p.stem for d in args.exclude for p in Path(d).glob("*.yaml")}
     if args.exclude_names:
         lines = Path(args.exclude_names).read_text().splitlines()
