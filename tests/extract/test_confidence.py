@@ -63,7 +63,7 @@ def test_features_of_a_candidate(fixture_gazetteer: Gazetteer) -> None:
     cand = Candidate("dell", "intel", "hardware_purchase", start=start, end=len(text),
                      quote=text[start:], amount_usd_high=5e9, amount_usd_low=5e9)  # fmt: skip
     model = _always_none()
-    scored = ex._scored_pairs(text, model)
+    scored = ex.scored_pairs(text, model)
     assert len(pair_rows(cand, scored)) == 1  # the second sentence, Dell -> Intel
     f = candidate_features(cand, scored, model, fixture_gazetteer)
     p_none = math.exp(3) / (1 + math.exp(3))
@@ -150,6 +150,6 @@ def test_training_learns_which_rules_candidates_are_wrong(
                  "Dell and Intel both reported results on Tuesday."):
         cand = Candidate("dell", "intel", "hardware_purchase", start=0, end=len(text),
                          quote=text)  # fmt: skip
-        scored = ex._scored_pairs(text, model)
+        scored = ex.scored_pairs(text, model)
         probs.append(flt.probability([candidate_features(cand, scored, model, gaz)])[0])
     assert probs[0] > probs[1]

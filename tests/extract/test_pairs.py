@@ -263,7 +263,7 @@ def test_two_model_deals_in_a_sentence_the_amount_goes_to_the_pair_that_holds_it
     fixture_gazetteer: Gazetteer,
 ) -> None:
     from dealweb.extract.quantities import find_money
-    from dealweb.extract.rules.extractor import _holds
+    from dealweb.extract.rules.second_look import _holds
 
     text = ("In a bold move, xAI and Oracle sealed a $9 billion agreement, while Meta is "
             "weighing cloud capacity with CoreWeave.")  # fmt: skip

@@ -42,7 +42,7 @@ from dealweb.extract.pairs import NONE, PairMention, PairModel, kind_stated, tra
 FILTER_PATH = Path(__file__).with_name("candidate_filter.json")
 
 # Where each ordered pair of a text sits (pair, payer first?, paragraph offset) and the pair
-# model's class probabilities for it, row by row (RuleExtractor._scored_pairs).
+# model's class probabilities for it, row by row (RuleExtractor.scored_pairs).
 ScoredPairs = tuple[list[tuple[PairMention, bool, int]], np.ndarray]
 
 

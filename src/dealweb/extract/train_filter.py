@@ -60,7 +60,7 @@ def _examples(
         if e.name not in era:
             continue
         model = models[fold_of[i]]
-        scored = rules._scored_pairs(e.text, model)
+        scored = rules.scored_pairs(e.text, model)
         cands = era[e.name]
         # right = matches a label no earlier candidate took (as score_excerpt counts)
         hits = [_score(cands[:j], e.labels, rules.gazetteer).tp for j in range(len(cands) + 1)]

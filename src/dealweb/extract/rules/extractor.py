@@ -4,7 +4,8 @@
 walks an article's sentences keeping the discourse state the stages read (the pair of the last
 deal, the companies seen, the sentence topic, the company raising a round) and reads each
 clause with the stage functions of the sibling modules, which take the extractor as ``ex`` when
-they need that state. :class:`RulesWithPairModel` adds the pair model's amount-less candidates.
+they need that state. :class:`RulesWithPairModel` adds the pair model's second look
+(:mod:`dealweb.extract.rules.second_look`).
 The method and its references are in :mod:`dealweb.extract.rules`.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import spacy
 from spacy.language import Language
@@ -22,22 +23,18 @@ from dealweb.extract.base import Candidate, register
 from dealweb.extract.confidence import (
     CandidateFilter,
     ScoredPairs,
-    candidate_features,
-    pair_rows,
     shipped_filter,
 )
 from dealweb.extract.gazetteer import MAKER_WORDS, Gazetteer
 from dealweb.extract.pairs import (
-    NONE,
     PairMention,
     PairModel,
-    kind_stated,
     pair_features,
     sentence_pairs,
     shipped_model,
-    transaction_stated,
 )
 from dealweb.extract.quantities import Money, Power, find_money, find_power
+from dealweb.extract.rules import second_look as _look
 from dealweb.extract.rules.amounts import (
     _ceiling,
     _is_deal_amount,
@@ -53,7 +50,7 @@ from dealweb.extract.rules.clauses import (
     _quote,
     _worth_parsing,
 )
-from dealweb.extract.rules.kinds import SPEND_KINDS, _candidate, _family, _kind, _status
+from dealweb.extract.rules.kinds import _candidate, _family, _kind, _status
 from dealweb.extract.rules.mentions import (
     _IT_SUBJECT,
     _dedupe,
@@ -359,30 +356,17 @@ class RuleExtractor:
         model: PairModel | None = None,
         candidate_filter: CandidateFilter | None = None,
     ) -> list[Candidate]:
-        """The rules' candidates ``found``, revised with the pair model: those unlikely to be
-        right dropped (by the candidate filter, :mod:`dealweb.extract.confidence`, or without
-        one by the model's veto, :attr:`PairModel.veto`), the deals the model sees that the
-        rules did not read added (:meth:`pair_candidates`). ``model`` and ``candidate_filter``
-        override the extractor's own (training scores candidate models with them)."""
-        model = model or self.pair_model
-        if not isinstance(model, PairModel):
-            return list(found)
-        scored = self._scored_pairs(text, model)
-        flt = candidate_filter or self.candidate_filter
-        if isinstance(flt, CandidateFilter):
-            rows = [candidate_features(c, scored, model, self.gazetteer) for c in found]
-            kept = flt.keep(found, rows)
-        else:
-            kept = [c for c in found if not _vetoed(c, scored, model)]
-        # what was dropped, for the reviewer (`dealweb extract` says so; --extractor rules
-        # shows them)
-        self.set_aside = [c for c in found if c not in kept]
-        return kept + self.pair_candidates(text, date, kept, model, scored)
+        """The rules' candidates ``found``, revised with the pair model
+        (:func:`dealweb.extract.rules.second_look.second_look`): those unlikely to be right set
+        aside (kept in :attr:`set_aside`), the deals the model sees that the rules did not read
+        added. ``model`` and ``candidate_filter`` override the extractor's own (training scores
+        candidate models with them)."""
+        return _look.second_look(self, text, date, found, model, candidate_filter)
 
-    def _scored_pairs(self, text: str, model: PairModel) -> ScoredPairs:
-        examples = self.pair_examples(text)
-        where = [(pair, payer_first, offset) for pair, payer_first, offset, _ in examples]
-        return where, model.probabilities([feats for *_, feats in examples])
+    def scored_pairs(self, text: str, model: PairModel) -> ScoredPairs:
+        """Every ordered pair of companies sharing a sentence of ``text``, with ``model``'s
+        class probabilities for it (:func:`dealweb.extract.rules.second_look.scored_pairs`)."""
+        return _look.scored_pairs(self, text, model)
 
     def pair_candidates(
         self,
@@ -390,110 +374,10 @@ class RuleExtractor:
         date: dt.date | None,
         found: list[Candidate],
         model: PairModel | None = None,
-        scored: ScoredPairs | None = None,
     ) -> list[Candidate]:
-        """Deals the pair model sees that the rules did not read.
-
-        Each ordered pair of companies sharing a sentence is scored; the best kind of the
-        best-scoring sentence becomes a candidate without an amount when its probability passes
-        the model's threshold and the rules found no deal from that payer to that payee (the
-        rules are more precise where they speak: they read amounts and the model does not). Two
-        companies often have deals both ways (a stake one way, a cloud contract the other: 40 %
-        of the development set's labels), so a pair the rules read one way may get the model's
-        deal the other way; one direction per pair from the model itself, unless the model is
-        sure enough of a further deal (:attr:`PairModel.further`, :meth:`_proposals`).
-        ``model`` overrides the extractor's own (training scores candidate models with it);
-        ``scored`` is :meth:`_scored_pairs` when the caller has it.
-        """
-        model = model or self.pair_model
-        if not isinstance(model, PairModel):
-            return []
-        where, probs = scored or self._scored_pairs(text, model)
-        if not where:
-            return []
-        chosen = self._proposals((where, probs), model, found)
-        out = []
-        for prop in chosen:
-            payer, payee, prob, kind, pair, s0 = prop
-            sent = pair.sentence
-            low = sent.text.lower()
-            quote, qs, qe = _quote(sent.text, s0)
-            cand = Candidate(
-                payer=payer, payee=payee, kind=kind, status=_status(low),
-                date=date, quote=quote, start=qs, end=qe, extractor="rules+pairs",
-                notes=(f"pair model p={prob:.2f}; no amount read",),
-            )  # fmt: skip
-            free = _free_amounts(self, sent, s0, found, date)
-            money = _free_amount(free, kind, low)
-            how = "the sentence's one unread amount"
-            here = [c for c in chosen if c.s0 == s0]
-            if money is None and len(here) > 1:
-                money = _own_amount(prop, here, free)
-                if money is not None and kind == "equity_investment" and _round_total(low, money):
-                    money = None
-                how = "the amount stated beside its company"
-            elif money is not None and len(here) > 1 and [
-                (c.payer, c.payee) for c in here if _holds(c.pair, money)] != [(payer, payee)]:
-                # two model deals in one sentence: the amount is the one pair's that holds it
-                # ("OpenAI and Amazon sealed a US$38 billion agreement that grants … access to
-                # … Nvidia AI chips": between OpenAI and Amazon, or right after them)
-                money = None
-            if money is not None:
-                cand = _candidate(payer, payee, kind, money, [money], [], cand.status, date,
-                                  quote, qs, qe) or cand  # fmt: skip
-                cand = cand.with_(extractor="rules+pairs",
-                                  notes=(f"pair model p={prob:.2f}; {how}",))  # fmt: skip
-            out.append(cand)
-        return out
-
-    def _proposals(
-        self, scored: ScoredPairs, model: PairModel, found: list[Candidate]
-    ) -> list[_Proposal]:
-        """The deals the model proposes, from each scored sentence's best kind (``scored`` as
-        :meth:`_scored_pairs`): for each ordered pair the rules read nothing for, the
-        kind of its best-scoring sentence when it passes ``model.threshold``, one direction per
-        pair (the likelier); and, when ``model.further`` is set and reached, also a pair's less
-        likely direction and a deal of another family in a direction the rules read."""
-        read: dict[tuple[str, str], set[str]] = {}
-        for c in found:
-            if c.payee:
-                read.setdefault((c.payer, c.payee), set()).add(c.kind)
-        where, probs = scored
-        further = 2.0 if model.further is None else model.further  # 2.0: above any probability
-        none = model.classes.index(NONE)
-        best: dict[tuple[str, str], tuple[float, str, int]] = {}
-        more: dict[tuple[str, str, str], tuple[float, int]] = {}
-        for i, (pair, payer_first, _) in enumerate(where):
-            p = probs[i].copy()
-            p[none] = -1.0
-            if self.pair_gate:
-                sentence = pair.sentence.text
-                if not transaction_stated(sentence):
-                    continue
-                for j, kind in enumerate(model.classes):
-                    if j != none and not kind_stated(kind, sentence):
-                        p[j] = -1.0
-            k = int(p.argmax())
-            prob, kind = float(p[k]), model.classes[k]
-            key = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
-            if key in read:
-                # the rules read a deal this way round, with its amount: the model may add only
-                # a deal of another family
-                if prob >= further and not any(_same_family(kind, r) for r in read[key]):
-                    if prob > more.get((*key, kind), (0.0, 0))[0]:
-                        more[(*key, kind)] = (prob, i)
-                continue
-            if prob >= model.threshold and prob > best.get(key, (0.0, "", 0))[0]:
-                best[key] = (prob, kind, i)
-        chosen: list[_Proposal] = []
-        for (payer, payee), (prob, kind, i) in best.items():
-            rev = best.get((payee, payer), (0.0,))[0]
-            if (rev > prob or (rev == prob and (payee, payer) < (payer, payee))) and prob < further:
-                continue  # one direction per pair: the likelier one (ties: a fixed order)
-            chosen.append(_proposal(where, payer, payee, prob, kind, i))
-        for (payer, payee, kind), (prob, i) in more.items():
-            chosen.append(_proposal(where, payer, payee, prob, kind, i))
-        return chosen
+        """Deals the pair model sees that the rules (``found``) did not read
+        (:func:`dealweb.extract.rules.second_look.pair_candidates`)."""
+        return _look.pair_candidates(self, text, date, found, model)
 
     # --- sentence level ---------------------------------------------------------------------------
     def _sentence(self, sent: Span, offset: int, date: dt.date | None) -> list[_Found]:
@@ -849,49 +733,6 @@ def _shared_deal(
     return out
 
 
-def _vetoed(cand: Candidate, scored: ScoredPairs, model: PairModel) -> bool:
-    """Whether the pair model is sure enough that ``cand``'s sentence holds no deal from its
-    payer to its payee to drop it (``model.veto``; a candidate whose pair the model did not
-    score, e.g. one whose payee is named in another sentence, is kept)."""
-    if model.veto is None or not cand.payee:
-        return False
-    rows = pair_rows(cand, scored)
-    # The candidate's evidence may cover two sentences: the likelier reading wins.
-    return bool(rows) and scored[1][rows, model.classes.index(NONE)].min() >= model.veto
-
-
-class _Proposal(NamedTuple):
-    """A deal the pair model proposes: its best sentence ``pair`` starts at ``s0``."""
-
-    payer: str
-    payee: str
-    prob: float
-    kind: str
-    pair: PairMention
-    s0: int
-
-
-def _same_family(a: str, b: str) -> bool:
-    """Whether two kinds are one deal read two ways: the same kind, or two kinds of spending on
-    compute (the same direction's deal stated as chips by one sentence and as capacity or cloud
-    by another; the founding article's "up to one gigawatt of compute capacity" on Nvidia's
-    systems is not also a purchase)."""
-    return a == b or (a in SPEND_KINDS and b in SPEND_KINDS)
-
-
-def _proposal(
-    where: list[tuple[PairMention, bool, int]],
-    payer: str,
-    payee: str,
-    prob: float,
-    kind: str,
-    i: int,
-) -> _Proposal:
-    """The proposal of ``payer`` -> ``payee`` from the ``i``-th scored sentence pair."""
-    pair, _, offset = where[i]
-    return _Proposal(payer, payee, prob, kind, pair, pair.sentence.start_char + offset)
-
-
 def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -> list[_Mention]:
     """The companies listed after "deals with" / "contracts with" ("… contracts with Microsoft
     and Meta"), when the clause names deals in the plural; else nothing."""
@@ -899,69 +740,6 @@ def _listed_counterparties(parties: list[_Mention], clause: _Clause, low: str) -
         return []
     heads = [i for i, m in enumerate(parties) if m.prev == "with"]
     return _listed_from(parties, heads[0], clause.text, clause.start) if heads else []
-
-
-def _holds(pair: PairMention, money: Money) -> bool:
-    """Whether ``money`` (offsets in the pair's sentence) lies between the pair's two names or
-    just after the second one."""
-    sent, doc = pair.sentence, pair.sentence.doc
-    first = doc[pair.first_span[0]].idx - sent.start_char
-    second = doc[pair.second_span[0]].idx - sent.start_char
-    last = doc[pair.second_span[1] - 1]
-    second_end = last.idx + len(last) - sent.start_char
-    return first < money.start < second or 0 <= money.start - second_end <= 40
-
-
-def _free_amounts(
-    ex: RuleExtractor, sent: Span, s0: int, found: list[Candidate], date: dt.date | None
-) -> list[Money]:
-    """The deal amounts of ``sent`` that no candidate of the rules took."""
-    low = sent.text.lower()
-    monies = [m for m in find_money(sent.text, date) if _is_deal_amount(m, low, ex.min_usd)]
-    s1 = s0 + len(sent.text)
-    taken = {(c.amount_usd_low, c.amount_usd_high) for c in found
-             if c.start < s1 and c.end > s0 and c.amount_usd_high is not None}  # fmt: skip
-    return [m for m in monies if (m.usd_low, m.usd_high) not in taken and m.usd_high is not None]
-
-
-def _free_amount(free: list[Money], kind: str, low: str) -> Money | None:
-    """The one deal amount of a sentence (``low``, lower-cased) that no candidate of the rules
-    took (``free``, :func:`_free_amounts`), if there is exactly one ("OpenAI and Amazon sealed a
-    US$38 billion agreement that grants the ChatGPT creator access to AWS data centres": the
-    model reads the pair, the sentence has one amount). None for a round's total when the deal
-    is a stake (one investor's share is not stated)."""
-    if len(free) != 1 or (kind == "equity_investment" and _round_total(low, free[0])):
-        return None
-    return free[0]
-
-
-def _own_amount(prop: _Proposal, here: list[_Proposal], free: list[Money]) -> Money | None:
-    """The amount stated next to the one company that sets ``prop`` apart from the sentence's
-    other model deals, when each has its own ("NVIDIA will invest up to $10 billion, while
-    Microsoft aims to contribute around $5 billion to Anthropic's growth"; "Anthropic will
-    spend $30 billion on Azure and $10 billion with Nvidia").
-
-    The deals must share one company; the other one's amount is the one free amount between
-    it and the next company when the shared company comes after it, or between the company
-    before it and it when the shared company comes first.
-    """
-    shared = set.intersection(*({p.payer, p.payee} for p in here))
-    if len(here) < 2 or len(shared) != 1:
-        return None
-    pair, doc = prop.pair, prop.pair.sentence.doc
-    own_first = pair.first not in shared
-    own_span, shared_span = ((pair.first_span, pair.second_span) if own_first
-                             else (pair.second_span, pair.first_span))  # fmt: skip
-    base = pair.sentence.start_char
-    starts = [doc[t].idx - base for t in pair.starts]
-    own_start, own_last = doc[own_span[0]].idx - base, doc[own_span[1] - 1].idx - base
-    if shared_span[0] > own_span[0]:  # "X … $A, while Y … $B to S"
-        lo, hi = own_last, min([s for s in starts if s > own_last],
-                               default=len(pair.sentence.text))  # fmt: skip
-    else:  # "S will spend $A on X and $B with Y"
-        lo, hi = max([s for s in starts if s < own_start], default=0), own_start
-    inside = [m for m in free if lo < m.start < hi]
-    return inside[0] if len(inside) == 1 else None
 
 
 @register("rules+pairs")
