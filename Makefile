@@ -43,10 +43,10 @@ eval-extract: $(STAMP)
 	@echo "--- held-out set (tests/data/extraction_heldout/README.md): not used for development"
 	$(BIN)/python -m dealweb.extract.evaluate tests/data/extraction_heldout --quiet
 
-# Refit the pair model (src/dealweb/extract/pair_model.json) on the labelled set.
+# Refit the pair model (src/dealweb/extract/pair_model.json) on all labelled passages but the
+# held-out set, and the candidate filter on the development set's blind era.
 train-extract: $(STAMP)
-	$(BIN)/python -m dealweb.extract.train tests/data/extraction --cv \
-		--exclude-names tests/data/extraction/pair_model_excluded.txt
+	$(BIN)/python -m dealweb.extract.train tests/data/extraction tests/data/extraction_blind --cv
 	$(BIN)/python -m dealweb.extract.train_filter tests/data/extraction
 
 clean:

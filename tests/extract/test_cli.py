@@ -84,7 +84,9 @@ def test_the_reviewer_sees_which_candidates_the_learned_model_proposed(
                  "Microsoft has invested $13 billion in OpenAI.")  # fmt: skip
     records = json.loads(run(p, "--format", "json", "--db", db).stdout)
     by = {(r["payer"], r["payee"]): r["extractor"] for r in records}
-    assert by == {("Nvidia", "CoreWeave"): "rules+pairs", ("Microsoft", "OpenAI"): "rules"}
+    assert by[("Nvidia", "CoreWeave")] == "rules+pairs" and by[("Microsoft", "OpenAI")] == "rules"
+    # anything else is the model's too (it may also read CoreWeave's GPU fleet as a purchase)
+    assert {e for k, e in by.items() if k != ("Microsoft", "OpenAI")} == {"rules+pairs"}
     model = next(r for r in records if r["extractor"] == "rules+pairs")
     assert any("pair model" in n for n in model["notes"])
     r = run(p, "--db", db)
@@ -183,7 +185,7 @@ def test_an_accepted_model_candidate_says_so_in_the_ledger(tmp_path: Path, empty
     r = run(p, "--accept-all", "--db", empty_db, "--source-url", "https://example.org/a",
             "--date", "2025-11-18")  # fmt: skip
     assert r.exit_code == 0, r.output
-    (deal,) = dealweb.open(empty_db).deals()
+    (deal,) = [d for d in dealweb.open(empty_db).deals() if d.kind == "equity_investment"]
     assert (deal.payer, deal.payee) == ("nvidia", "coreweave")
     assert "rules+pairs" in deal.notes and "pair model p=" in deal.notes
 

@@ -144,7 +144,8 @@ def test_strict_labels_leave_out_relationships(tmp_path: Path, fixture_gazetteer
 
 
 def test_relationship_marks_are_in_the_labelled_sets() -> None:
-    marked = [d for folder in (DATA, DATA.parent / "extraction_heldout")
+    folders = [DATA] + [DATA.parent / f"extraction_{name}" for name in ("blind", "heldout")]
+    marked = [d for folder in folders
               for _, data in load_labelled(folder) for d in data.get("deals") or []
               if d.get("relationship_only")]  # fmt: skip
     assert len(marked) >= 30  # batches 36-49, marked in session 3 (README)
