@@ -41,6 +41,8 @@ def test_probabilities_worked_example() -> None:
     e = math.exp(0.5)
     assert p[1] == pytest.approx([1 / (2 + e), e / (2 + e), 1 / (2 + e)])
     assert np.allclose(p.sum(axis=1), 1.0)
+    # features are present or absent, as in training: a repeated one counts once
+    assert model.probabilities([["a", "a", "a"]])[0] == pytest.approx(p[0])
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +72,7 @@ def load_all(
     """The excerpts of every folder; a name in two folders is an error (a page labelled twice
     would count twice, and ``--exclude-names`` could not tell the copies apart)."""
     excerpts = [e for d in directories for e in _load(d, gazetteer, rules)]
-    seen: dict[str, int] = {}
-    for e in excerpts:
-        seen[e.name] = seen.get(e.name, 0) + 1
-    twice = sorted(n for n, k in seen.items() if k > 1)
+    twice = sorted(n for n, k in Counter(e.name for e in excerpts).items() if k > 1)
     if twice:
         raise SystemExit(f"excerpt names in more than one folder: {', '.join(twice[:5])}")
     return excerpts
