@@ -11,9 +11,23 @@ import yaml
 
 from dealweb.extract.base import get_extractor
 from dealweb.extract.gazetteer import Gazetteer
-from dealweb.extract.pairs import MODEL_PATH, NONE, PairModel, pair_features, sentence_pairs
+from dealweb.extract.pairs import (
+    COMPANY,
+    MODEL_PATH,
+    NONE,
+    PairModel,
+    pair_features,
+    sentence_pairs,
+)
 from dealweb.extract.rules import RuleExtractor
-from dealweb.extract.train import _load, cross_validate, fit, main, score
+from dealweb.extract.train import (
+    _load,
+    cross_validate,
+    cross_validate_on,
+    fit,
+    main,
+    score,
+)
 
 
 def _always(kind: str, further: float | None = None) -> PairModel:
@@ -67,6 +81,8 @@ def test_features_of_a_pair(fixture_gazetteer: Gazetteer) -> None:
     backward = pair_features(pairs[0], False, fixture_gazetteer)
     assert {"order=ef", "payer_prev=in", "roles=ai_lab>chipmaker"} <= set(backward)
     assert "has_money" not in forward
+    assert {f"{COMPANY}payer=nvidia", f"{COMPANY}pair=nvidia>openai"} <= set(forward)
+    assert f"{COMPANY}pair=openai>nvidia" in backward
 
 
 def _write_set(folder: Path, excerpts: list[tuple[str, list[dict]]]) -> None:
@@ -144,6 +160,40 @@ def test_cross_validation_and_main(small_set: Path, tmp_path: Path,
     assert capsys.readouterr().out.startswith(f"{2 * len(CUSTOMERS) - 2} excerpts")
 
 
+
+
+def test_company_features_are_fitted_only_when_asked(
+    small_set: Path, fixture_gazetteer: Gazetteer
+) -> None:
+    pytest.importorskip("sklearn")
+    rules = RuleExtractor(fixture_gazetteer)
+    excerpts = _load(small_set, fixture_gazetteer, rules)
+    plain = fit(excerpts, c=10.0, threshold=0.5)
+    named = fit(excerpts, c=10.0, threshold=0.5, company_features=True)
+    assert not any(f.startswith(COMPANY) for f in plain.vocabulary)
+    assert f"{COMPANY}pair=openai>nvidia" in named.vocabulary
+    # a model without them ignores them: the plain model scores rows with and without alike
+    rows = [r for e in excerpts for r in e.rows]
+    bare = [[f for f in r if not f.startswith(COMPANY)] for r in rows]
+    assert np.allclose(plain.probabilities(rows), plain.probabilities(bare))
+
+
+def test_cross_validation_on_one_folder_scores_each_of_its_excerpts_once(
+    small_set: Path, fixture_gazetteer: Gazetteer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn")
+    rules = RuleExtractor(fixture_gazetteer)
+    excerpts = _load(small_set, fixture_gazetteer, rules)
+    fixed, folded = excerpts[:8], excerpts[8:]
+    s = cross_validate_on(fixed, folded, rules, {"c": 10.0, "threshold": 0.5}, None, folds=2)
+    assert s.tp + s.fn == sum(len(e.labels) for e in folded)  # every label of the folder, once
+    assert s.recall > score(folded, rules, None).recall == 0.0  # the model reads them
+    out = small_set.parent / "model.json"
+    assert main([str(small_set), "--out", str(out), "--cv-on", str(small_set), "--folds", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert f"cross-validated on {small_set} (16 excerpts, 2 folds, 0 always training)" in printed
+    with pytest.raises(SystemExit, match="none of the training excerpts"):
+        main([str(small_set), "--out", str(out), "--cv-on", str(small_set.parent)])
 
 def test_main_trains_on_several_folders_and_refuses_a_name_in_two(
     small_set: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -94,6 +94,10 @@ def sentence_pairs(sent: Span, ents: list[Span] | None = None) -> list[PairMenti
     return out
 
 
+#: Prefix of the features naming the companies of a pair (see :func:`pair_features`).
+COMPANY = "company:"
+
+
 def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) -> list[str]:
     """Feature names for "the payer is the first company" (or the second) in ``pair``."""
     sent, doc = pair.sentence, pair.sentence.doc
@@ -135,6 +139,12 @@ def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) ->
         feats.append(f"{who}_next={nxt}")
     rp, re_ = gazetteer.role(payer), gazetteer.role(payee)
     feats += [f"payer_role={rp}", f"payee_role={re_}", f"roles={rp}>{re_}"]
+    # Who the two are. Only a model fitted with them reads them (``train --company-features``;
+    # a model without them in its vocabulary ignores them): the prior they carry (who pays whom
+    # for what across articles about the same few companies) lifts unseen text but also recalls
+    # famous deals from a passing mention (tests/data/extraction/README.md, session 7).
+    feats += [f"{COMPANY}payer={payer}", f"{COMPANY}payee={payee}",
+              f"{COMPANY}pair={payer}>{payee}"]  # fmt: skip
     flags, cues = _sentence_cues(sent.text)
     feats += flags
     for cue in cues:
