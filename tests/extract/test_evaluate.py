@@ -149,3 +149,49 @@ def test_relationship_marks_are_in_the_labelled_sets() -> None:
               for _, data in load_labelled(folder) for d in data.get("deals") or []
               if d.get("relationship_only")]  # fmt: skip
     assert len(marked) >= 30  # batches 36-49, marked in session 3 (README)
+
+
+def _one_label(tmp_path: Path, **deal: object) -> Path:
+    label = {"payer": "Microsoft", "payee": "OpenAI", "kind": "equity_investment"} | deal
+    doc = {"url": "https://example.com/a", "outlet": "Example", "date": None,
+           "text": "Microsoft invested $10 billion in OpenAI.", "deals": [label]}  # fmt: skip
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(doc))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("deal", "message"),
+    [
+        ({"kind": "equity"}, "deal #1: kind 'equity' is not one of"),
+        ({"amount_usd_high": "ten"}, "deal #1: amount_usd_high 'ten' is not a number"),
+        ({"gigawatts": [1]}, "deal #1: gigawatts [1] is not a number"),
+        ({"amount_usd_low": 2e9, "amount_usd_high": 1e9}, "deal #1: amount_usd_low 2000000000.0"),
+    ],
+)
+def test_a_malformed_label_names_its_file_deal_and_field(
+    tmp_path: Path, deal: dict, message: str
+) -> None:
+    with pytest.raises(ValueError, match="a.yaml: " + message.replace("[", r"\[")):
+        load_labelled(_one_label(tmp_path, **deal))
+
+
+def test_an_amount_pyyaml_reads_as_text_is_a_number(tmp_path: Path) -> None:
+    folder = _one_label(tmp_path)
+    path = folder / "a.yaml"
+    kind = "kind: equity_investment"
+    path.write_text(path.read_text().replace(kind, kind + "\n  amount_usd_high: 1.0e10"))
+    assert yaml.safe_load(path.read_text())["deals"][0]["amount_usd_high"] == "1.0e10"
+    ((_, data),) = load_labelled(folder)
+    assert data["deals"][0]["amount_usd_high"] == 1e10
+
+
+def test_every_label_of_the_labelled_sets_names_shipped_companies() -> None:
+    from dealweb.extract.gazetteer import shipped_gazetteer
+
+    g = shipped_gazetteer()
+    assert g is not None
+    sets = [DATA.parent / f"extraction{name}" for name in ("", "_blind", "_heldout")]
+    unknown = [(path.name, d[key]) for folder in sets
+               for path, data in load_labelled(folder) for d in data.get("deals") or []
+               for key in ("payer", "payee") if g.resolve(str(d[key])) is None]  # fmt: skip
+    assert unknown == []

@@ -44,6 +44,7 @@ import yaml
 
 from dealweb.extract.base import DEFAULT_EXTRACTOR, Candidate, get_extractor
 from dealweb.extract.gazetteer import Gazetteer, shipped_gazetteer
+from dealweb.ledger.models import DealKind
 
 
 @dataclass
@@ -96,6 +97,36 @@ def _num(v: object) -> float | None:
     return None if v is None else float(v)  # type: ignore[arg-type]
 
 
+_KINDS = {k.value for k in DealKind}
+_NUMBERS = ("amount_usd_low", "amount_usd_high", "gigawatts")
+
+
+def _check_label(path: Path, i: int, deal: Any) -> None:
+    """Raise a ValueError naming the file, the deal and the field when a label is malformed;
+    numbers written as text are made numbers (PyYAML reads ``9.7e9``, without a dot and sign
+    in the exponent, as a string)."""
+    where = f"{path}: deal #{i + 1}"
+    if not isinstance(deal, dict):
+        raise ValueError(f"{where}: expected a mapping with payer, payee and kind")
+    for key in ("payer", "payee", "kind"):
+        if key not in deal:
+            raise ValueError(f"{where} has no {key!r}")
+    if deal["kind"] not in _KINDS:
+        raise ValueError(f"{where}: kind {deal['kind']!r} is not one of {sorted(_KINDS)}")
+    for key in _NUMBERS:
+        value = deal.get(key)
+        if isinstance(value, str):
+            try:
+                deal[key] = float(value)
+            except ValueError:
+                raise ValueError(f"{where}: {key} {value!r} is not a number") from None
+        elif value is not None and not isinstance(value, int | float):
+            raise ValueError(f"{where}: {key} {value!r} is not a number")
+    low, high = deal.get("amount_usd_low"), deal.get("amount_usd_high")
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{where}: amount_usd_low {low} is above amount_usd_high {high}")
+
+
 def load_labelled(directory: str | Path) -> list[tuple[Path, dict[str, Any]]]:
     """All excerpt files in ``directory`` (sorted), validated for the fields scoring needs."""
     d = Path(directory)
@@ -109,9 +140,7 @@ def load_labelled(directory: str | Path) -> list[tuple[Path, dict[str, Any]]]:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise ValueError(f"{path}: expected a mapping with a 'text' string")
         for i, deal in enumerate(data.get("deals") or []):
-            for key in ("payer", "payee", "kind"):
-                if key not in deal:
-                    raise ValueError(f"{path}: deal #{i + 1} has no {key!r}")
+            _check_label(path, i, deal)
         out.append((path, data))
     if not out:
         raise ValueError(f"{d}: no *.yaml excerpts found")
