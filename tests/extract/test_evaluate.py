@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from dealweb.extract.base import Candidate
-from dealweb.extract.evaluate import evaluate, load_labelled, main, score_excerpt
+from dealweb.extract.evaluate import Score, evaluate, load_labelled, main, score_excerpt
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction"
 
@@ -36,6 +37,17 @@ def test_score_worked_example(fixture_gazetteer) -> None:
     assert s.precision == pytest.approx(2 / 3) and s.recall == pytest.approx(2 / 3)
     assert s.f1 == pytest.approx(2 / 3)
     assert s.amount_accuracy == pytest.approx(0.5)
+    # per kind: equity found 1, missed 1 (P 1, R 1/2); cloud found 1, extra 1 (P 1/2, R 1)
+    assert s.kinds == {"equity_investment": [1, 0, 1], "cloud_commitment": [1, 1, 0]}
+    kinds = s.by_kind()
+    assert kinds["equity_investment"]["recall"] == 0.5
+    assert kinds["cloud_commitment"]["precision"] == 0.5
+    assert kinds["cloud_commitment"]["f1"] == pytest.approx(2 / 3, abs=1e-4)
+    pooled = Score()
+    pooled.add(s)
+    pooled.add(s)
+    assert (pooled.tp, pooled.fp, pooled.fn, pooled.amounts_right) == (4, 2, 2, 2)
+    assert pooled.kinds["cloud_commitment"] == [2, 2, 0] and len(pooled.errors) == 6
 
 
 def test_labelled_set_is_real_varied_and_well_formed() -> None:
@@ -59,6 +71,19 @@ def test_main_prints_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(DATA), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "precision" in out and "F1" in out and "amounts right" in out
+    assert "equity_investment" not in out
+
+
+def test_main_scores_each_kind_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(DATA), "--quiet", "--by-kind"]) == 0
+    table = capsys.readouterr().out.split("kind ", 1)[1]
+    assert "equity_investment" in table and "cloud_commitment" in table
+    assert main([str(DATA), "--json", "--by-kind", "--extractor", "rules"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    kinds = doc["by_kind"]
+    assert sum(k["found"] for k in kinds.values()) == doc["true_positives"]
+    assert sum(k["extra"] for k in kinds.values()) == doc["false_positives"]
+    assert sum(k["missed"] for k in kinds.values()) == doc["false_negatives"]
 
 
 def test_main_quiet_when_the_reader_goes_away(tmp_path: Path) -> None:

@@ -56,6 +56,31 @@ class Score:
     gw_right: int = 0
     gw_labelled: int = 0
     errors: list[str] = field(default_factory=list)
+    # per kind: [found, extra, missed] (a candidate's kind for an extra, the label's otherwise)
+    kinds: dict[str, list[int]] = field(default_factory=dict)
+
+    def _count(self, kind: str, column: int) -> None:
+        self.kinds.setdefault(kind, [0, 0, 0])[column] += 1
+
+    def add(self, other: Score) -> None:
+        """Pool ``other`` into this score (counts, errors and the per-kind counts)."""
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+        self.amounts_right += other.amounts_right
+        self.gw_right += other.gw_right
+        self.gw_labelled += other.gw_labelled
+        self.errors.extend(other.errors)
+        for kind, counts in other.kinds.items():
+            mine = self.kinds.setdefault(kind, [0, 0, 0])
+            mine[:] = [a + b for a, b in zip(mine, counts, strict=True)]
+
+    def by_kind(self) -> dict[str, dict[str, float]]:
+        """Precision, recall and F1 of each kind, with its counts, the most labelled first."""
+        out = {}
+        for kind, (tp, fp, fn) in sorted(self.kinds.items(), key=lambda kv: -(kv[1][0] + kv[1][2])):
+            s = Score(tp, fp, fn)
+            out[kind] = {"found": tp, "extra": fp, "missed": fn, "precision": round(s.precision, 4),
+                         "recall": round(s.recall, 4), "f1": round(s.f1, 4)}  # fmt: skip
+        return out
 
     @property
     def precision(self) -> float:
@@ -181,10 +206,12 @@ def score_excerpt(
         hit = hits[0] if hits else None
         if hit is None:
             s.fp += 1
+            s._count(str(c.kind), 1)
             s.errors.append(f"{name}: extra {k} {c.amount_usd_low}..{c.amount_usd_high}")
             continue
         remaining.remove(hit)
         s.tp += 1
+        s._count(str(hit["kind"]), 0)
         if _same(c.amount_usd_low, _num(hit.get("amount_usd_low"))) and _same(
             c.amount_usd_high, _num(hit.get("amount_usd_high"))
         ):
@@ -199,6 +226,7 @@ def score_excerpt(
             s.gw_right += int(_same(c.gigawatts, _num(hit["gigawatts"])))
     for lab in remaining:
         s.fn += 1
+        s._count(str(lab["kind"]), 2)
         s.errors.append(f"{name}: missed {key(lab['payer'], lab['payee'], lab['kind'])}")
     return s
 
@@ -235,14 +263,7 @@ def evaluate(
         cands = ex.extract(data["text"], excerpt_date(data))
         deals = [d for d in data.get("deals") or []
                  if labels == "all" or not d.get("relationship_only")]  # fmt: skip
-        s = score_excerpt(cands, deals, gazetteer, path.stem, match)
-        total.tp += s.tp
-        total.fp += s.fp
-        total.fn += s.fn
-        total.amounts_right += s.amounts_right
-        total.gw_right += s.gw_right
-        total.gw_labelled += s.gw_labelled
-        total.errors.extend(s.errors)
+        total.add(score_excerpt(cands, deals, gazetteer, path.stem, match))
     return total
 
 
@@ -277,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--quiet", action="store_true", help="do not list the errors")
+    ap.add_argument("--by-kind", action="store_true",
+                    help="also score each deal kind (a candidate's kind for an extra deal)")
     args = ap.parse_args(argv)
     try:
         gaz = Gazetteer.from_yaml(args.gazetteer) if args.gazetteer else None
@@ -294,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(score: Score, n: int, args: argparse.Namespace) -> None:
     if args.json:
-        print(json.dumps({"excerpts": n, "match": args.match, **score.as_dict()}, indent=2))
+        doc = {"excerpts": n, "match": args.match, **score.as_dict()}
+        if args.by_kind:
+            doc["by_kind"] = score.by_kind()
+        print(json.dumps(doc, indent=2))
         return
     if not args.quiet:
         for e in score.errors:
@@ -307,6 +333,11 @@ def _report(score: Score, n: int, args: argparse.Namespace) -> None:
     print(f"F1:            {score.f1:.3f}")
     print(f"amounts right: {score.amount_accuracy:.1%} of matched deals")
     print(f"gigawatts:     {score.gw_right}/{score.gw_labelled} labelled GW figures right")
+    if args.by_kind:
+        print(f"{'kind':<18} {'found':>5} {'extra':>5} {'missed':>6} {'P':>6} {'R':>6} {'F1':>6}")
+        for kind, k in score.by_kind().items():
+            print(f"{kind:<18} {k['found']:>5} {k['extra']:>5} {k['missed']:>6} "
+                  f"{k['precision']:>6.3f} {k['recall']:>6.3f} {k['f1']:>6.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -130,13 +130,8 @@ def score(excerpts: Sequence[Excerpt], rules: RuleExtractor, model: PairModel | 
         cands = list(e.rule_cands)
         if model is not None:
             cands = rules.second_look(e.text, e.date, cands, model)
-        _add(total, _score(cands, e.labels, rules.gazetteer, e.name))
+        total.add(_score(cands, e.labels, rules.gazetteer, e.name))
     return total
-
-
-def _add(total: Score, s: Score) -> None:
-    total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
-    total.amounts_right += s.amounts_right
 
 
 def cross_validate_on(
@@ -164,7 +159,7 @@ def cross_validate_on(
         model = fit(train, **settings)
         for e in held:
             cands = rules.second_look(e.text, e.date, list(e.rule_cands), model, candidate_filter)
-            _add(total, _score(cands, e.labels, rules.gazetteer, e.name))
+            total.add(_score(cands, e.labels, rules.gazetteer, e.name))
     return total
 
 
@@ -189,8 +184,7 @@ def cross_validate(
             for t in THRESHOLDS:
                 model.threshold = t
                 s = score(held, rules, model)
-                p = pooled[t]
-                p.tp, p.fp, p.fn = p.tp + s.tp, p.fp + s.fp, p.fn + s.fn
+                pooled[t].add(s)
         results += [(c, t, pooled[t]) for t in THRESHOLDS]
     return results
 

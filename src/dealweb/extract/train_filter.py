@@ -107,8 +107,7 @@ def cross_validate(
                     flt.cut = cut
                 cands = rules.second_look(e.text, e.date, list(era[e.name]), models[k],
                                           flt if cut is not None else None)  # fmt: skip
-                s, total = _score(cands, e.labels, rules.gazetteer, e.name), results[label]
-                total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+                results[label].add(_score(cands, e.labels, rules.gazetteer, e.name))
     return results
 
 
