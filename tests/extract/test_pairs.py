@@ -160,8 +160,6 @@ def test_cross_validation_and_main(small_set: Path, tmp_path: Path,
     assert capsys.readouterr().out.startswith(f"{2 * len(CUSTOMERS) - 2} excerpts")
 
 
-
-
 def test_company_features_are_fitted_only_when_asked(
     small_set: Path, fixture_gazetteer: Gazetteer
 ) -> None:
@@ -400,7 +398,6 @@ def test_model_deals_sharing_a_company_take_the_amount_beside_their_own(
     assert sorted((c.payer, c.payee, c.amount_usd_low, c.amount_usd_high, c.up_to)
                   for c in got) == [("microsoft", "anthropic", 5e9, 5e9, False),
                                     ("nvidia", "anthropic", None, 10e9, True)]  # fmt: skip
-
 
 
 def test_a_further_deal_of_another_family_joins_a_direction_the_rules_read(

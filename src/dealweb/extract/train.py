@@ -123,13 +123,19 @@ def grouped_folds(n: int, folds: int = 5, seed: int = 0) -> list[np.ndarray]:
     return [order[i::folds] for i in range(folds)]
 
 
-def score(excerpts: Sequence[Excerpt], rules: RuleExtractor, model: PairModel | None) -> Score:
-    """Micro-averaged score of the rules plus ``model``'s candidates on ``excerpts``."""
+def score(
+    excerpts: Sequence[Excerpt],
+    rules: RuleExtractor,
+    model: PairModel | None,
+    candidate_filter: CandidateFilter | None = None,
+) -> Score:
+    """Micro-averaged score of the rules plus ``model``'s candidates on ``excerpts``, the rules'
+    candidates revised by ``candidate_filter`` when given (else by the model's veto)."""
     total = Score()
     for e in excerpts:
         cands = list(e.rule_cands)
         if model is not None:
-            cands = rules.second_look(e.text, e.date, cands, model)
+            cands = rules.second_look(e.text, e.date, cands, model, candidate_filter)
         total.add(_score(cands, e.labels, rules.gazetteer, e.name))
     return total
 
@@ -156,10 +162,7 @@ def cross_validate_on(
     for k in range(folds):
         held = [folded[i] for i in parts[k]]
         train = list(fixed) + [folded[i] for j in range(folds) if j != k for i in parts[j]]
-        model = fit(train, **settings)
-        for e in held:
-            cands = rules.second_look(e.text, e.date, list(e.rule_cands), model, candidate_filter)
-            total.add(_score(cands, e.labels, rules.gazetteer, e.name))
+        total.add(score(held, rules, fit(train, **settings), candidate_filter))
     return total
 
 

@@ -368,17 +368,6 @@ class RuleExtractor:
         class probabilities for it (:func:`dealweb.extract.rules.second_look.scored_pairs`)."""
         return _look.scored_pairs(self, text, model)
 
-    def pair_candidates(
-        self,
-        text: str,
-        date: dt.date | None,
-        found: list[Candidate],
-        model: PairModel | None = None,
-    ) -> list[Candidate]:
-        """Deals the pair model sees that the rules (``found``) did not read
-        (:func:`dealweb.extract.rules.second_look.pair_candidates`)."""
-        return _look.pair_candidates(self, text, date, found, model)
-
     # --- sentence level ---------------------------------------------------------------------------
     def _sentence(self, sent: Span, offset: int, date: dt.date | None) -> list[_Found]:
         text = sent.text

@@ -68,10 +68,12 @@ def second_look(
     ex.set_aside = [c for c in found if c not in kept]
     return kept + pair_candidates(ex, text, date, kept, model, scored)
 
+
 def scored_pairs(ex: RuleExtractor, text: str, model: PairModel) -> ScoredPairs:
     examples = ex.pair_examples(text)
     where = [(pair, payer_first, offset) for pair, payer_first, offset, _ in examples]
     return where, model.probabilities([feats for *_, feats in examples])
+
 
 def pair_candidates(
     ex: RuleExtractor,
@@ -121,8 +123,11 @@ def pair_candidates(
             if money is not None and kind == "equity_investment" and _round_total(low, money):
                 money = None
             how = "the amount stated beside its company"
-        elif money is not None and len(here) > 1 and [
-            (c.payer, c.payee) for c in here if _holds(c.pair, money)] != [(payer, payee)]:
+        elif (
+            money is not None
+            and len(here) > 1
+            and [(c.payer, c.payee) for c in here if _holds(c.pair, money)] != [(payer, payee)]
+        ):
             # two model deals in one sentence: the amount is the one pair's that holds it
             # ("OpenAI and Amazon sealed a US$38 billion agreement that grants … access to
             # … Nvidia AI chips": between OpenAI and Amazon, or right after them)
@@ -134,6 +139,7 @@ def pair_candidates(
                               notes=(f"pair model p={prob:.2f}; {how}",))  # fmt: skip
         out.append(cand)
     return out
+
 
 def proposals(
     ex: RuleExtractor, scored: ScoredPairs, model: PairModel, found: list[Candidate]
