@@ -10,7 +10,14 @@ import pytest
 import yaml
 
 from dealweb.extract.base import Candidate
-from dealweb.extract.evaluate import Score, evaluate, load_labelled, main, score_excerpt
+from dealweb.extract.evaluate import (
+    Score,
+    agreement,
+    evaluate,
+    load_labelled,
+    main,
+    score_excerpt,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction"
 
@@ -215,8 +222,66 @@ def test_every_label_of_the_labelled_sets_names_shipped_companies() -> None:
 
     g = shipped_gazetteer()
     assert g is not None
-    sets = [DATA.parent / f"extraction{name}" for name in ("", "_blind", "_heldout")]
+    sets = [DATA.parent / f"extraction{name}"
+            for name in ("", "_blind", "_heldout", "_heldout_relabelled")]  # fmt: skip
     unknown = [(path.name, d[key]) for folder in sets
                for path, data in load_labelled(folder) for d in data.get("deals") or []
                for key in ("payer", "payee") if g.resolve(str(d[key])) is None]  # fmt: skip
     assert unknown == []
+
+
+def _labeller(folder: Path, name: str, text: str, *deals: dict, **extra: object) -> None:
+    folder.mkdir(exist_ok=True)
+    doc = {"url": "https://example.com/" + name, "outlet": "Example", "date": None,
+           "text": text, "deals": list(deals), **extra}  # fmt: skip
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump(doc))
+
+
+MS_OAI = {"payer": "Microsoft", "payee": "OpenAI", "kind": "equity_investment",
+          "amount_usd_low": 1e10, "amount_usd_high": 1e10}  # fmt: skip
+OAI_AZ = {"payer": "OpenAI", "payee": "Azure", "kind": "cloud_commitment",
+          "relationship_only": True}  # fmt: skip
+
+
+def test_agreement_of_two_labellers_worked_example(tmp_path: Path, fixture_gazetteer) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    one = "Microsoft invested $10 billion in OpenAI, which runs on Azure."
+    two = "Nvidia will invest up to $10 billion in Anthropic."
+    _labeller(a, "one", one, MS_OAI, OAI_AZ)
+    _labeller(a, "two", two, {"payer": "Nvidia", "payee": "Anthropic",
+                              "kind": "equity_investment", "amount_usd_high": 1e10})
+    _labeller(a, "only-a", "Oracle signed a deal.")  # not labelled by b: left out
+    # b names files differently, writes "Microsoft" for Azure (same company), misses nothing
+    # in "one" but gives the stake another amount, and reads "two" as a warrant
+    _labeller(b, "x", one, MS_OAI | {"amount_usd_low": 1.3e10, "amount_usd_high": 1.3e10},
+              OAI_AZ | {"payee": "Microsoft"})
+    _labeller(b, "y", two, {"payer": "Anthropic", "payee": "Nvidia", "kind": "warrant"})
+    score, n = agreement(a, b, fixture_gazetteer)
+    # matched 2 (the stake, the cloud tie), extra 1 (the warrant), missed 1 (Nvidia's stake):
+    # P = R = 2/3; of the 2 matched deals 1 amount agrees (the tie's: none on both sides)
+    assert n == 2
+    assert (score.tp, score.fp, score.fn, score.amounts_right) == (2, 1, 1, 1)
+    assert score.f1 == pytest.approx(2 / 3)
+    strict, _ = agreement(a, b, fixture_gazetteer, labels="strict")
+    assert (strict.tp, strict.fp, strict.fn) == (1, 1, 1)
+    assert agreement(a, a, fixture_gazetteer)[0].f1 == 1.0
+
+
+def test_agreement_needs_shared_excerpts(tmp_path: Path, fixture_gazetteer) -> None:
+    _labeller(tmp_path / "a", "one", "Microsoft invested in OpenAI.", MS_OAI)
+    _labeller(tmp_path / "b", "one", "Some other text.", MS_OAI)
+    with pytest.raises(ValueError, match="no excerpt with the same text"):
+        agreement(tmp_path / "a", tmp_path / "b", fixture_gazetteer)
+    _labeller(tmp_path / "b", "two", "Some other text.")
+    with pytest.raises(ValueError, match="two.yaml: the same excerpt text is labelled twice"):
+        agreement(tmp_path / "a", tmp_path / "b", fixture_gazetteer)
+
+
+def test_main_against_a_second_labeller(capsys: pytest.CaptureFixture[str]) -> None:
+    relabelled = DATA.parent / "extraction_heldout_relabelled"
+    held = DATA.parent / "extraction_heldout"
+    assert main([str(held), "--against", str(relabelled), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    # the second labeller covers 189 of the 339 held-out excerpts (README: 0.936 agreement)
+    assert doc["excerpts"] == 189 == len(load_labelled(relabelled))
+    assert doc["f1"] > 0.9

@@ -24,8 +24,13 @@ transaction ("Amazon remains Anthropic's primary cloud partner"), which the set'
 counts as a deal and a stricter reader would not. ``labels="strict"`` (``--labels strict``)
 leaves those labels out.
 
+Two labellers can be compared the same way: ``--against OTHER_DIR`` scores the labels of a second
+folder (excerpts matched to this folder's by their text) as if they were an extractor's
+candidates (:func:`agreement`). Its F1 is the labellers' agreement, the ceiling against which an
+extractor's score on one labeller's set is read.
+
 Run: ``python -m dealweb.extract.evaluate tests/data/extraction [--gazetteer companies.yaml]
-[--match pair] [--labels strict]``.
+[--match pair] [--labels strict] [--against OTHER_DIR]``.
 """
 
 from __future__ import annotations
@@ -267,6 +272,60 @@ def evaluate(
     return total
 
 
+def label_candidates(deals: list[dict[str, Any]]) -> list[Candidate]:
+    """Labelled deals as candidates, so that one labeller can be scored against another."""
+    return [
+        Candidate(payer=str(d["payer"]), payee=None if d.get("payee") is None else str(d["payee"]),
+                  kind=str(d["kind"]), amount_usd_low=_num(d.get("amount_usd_low")),
+                  amount_usd_high=_num(d.get("amount_usd_high")), up_to=bool(d.get("up_to")),
+                  gigawatts=_num(d.get("gigawatts")))
+        for d in deals
+    ]  # fmt: skip
+
+
+def agreement(
+    directory: str | Path,
+    other: str | Path,
+    gazetteer: Gazetteer | None = None,
+    match: str = "kind",
+    labels: str = "all",
+) -> tuple[Score, int]:
+    """Score the labels of ``other`` against those of ``directory``, excerpt by excerpt.
+
+    Excerpts are paired by their text (file names may differ between labellers); excerpts of
+    ``directory`` that ``other`` does not label are left out, and so are ``other``'s excerpts
+    that ``directory`` lacks. Returns the pooled score and the number of excerpts compared.
+    With ``labels="strict"`` the ``relationship_only`` labels of both sides are left out.
+
+    Example: ``agreement("tests/data/extraction", "tests/data/extraction")`` scores 1.0 (a
+    labeller agrees with itself).
+    """
+    if labels not in LABEL_SETS:
+        raise ValueError(f"labels must be one of {', '.join(LABEL_SETS)}, not {labels!r}")
+    theirs: dict[str, list[dict[str, Any]]] = {}
+    for path, data in load_labelled(other):
+        if data["text"].strip() in theirs:
+            raise ValueError(f"{path}: the same excerpt text is labelled twice in {other}")
+        theirs[data["text"].strip()] = data.get("deals") or []
+    if gazetteer is None:
+        gazetteer = default_gazetteer(directory)
+
+    def kept(deals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [d for d in deals if labels == "all" or not d.get("relationship_only")]
+
+    total, n = Score(), 0
+    for path, data in load_labelled(directory):
+        second = theirs.get(data["text"].strip())
+        if second is None:
+            continue
+        n += 1
+        cands = label_candidates(kept(second))
+        total.add(score_excerpt(cands, kept(data.get("deals") or []), gazetteer, path.stem, match))
+    if n == 0:
+        raise ValueError(f"{other}: no excerpt with the same text as one in {directory}")
+    return total, n
+
+
 def default_gazetteer(directory: str | Path) -> Gazetteer:
     """The shipped companies.yaml when present, else ``_gazetteer.yaml`` next to the excerpts."""
     shipped = shipped_gazetteer()
@@ -300,11 +359,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true", help="do not list the errors")
     ap.add_argument("--by-kind", action="store_true",
                     help="also score each deal kind (a candidate's kind for an extra deal)")
+    ap.add_argument("--against", metavar="OTHER_DIR",
+                    help="score the labels of OTHER_DIR (a second labeller; excerpts paired by "
+                         "text) instead of an extractor")  # fmt: skip
     args = ap.parse_args(argv)
     try:
         gaz = Gazetteer.from_yaml(args.gazetteer) if args.gazetteer else None
-        n = len(load_labelled(args.directory))
-        score = evaluate(args.directory, gaz, args.extractor, args.match, args.labels)
+        if args.against:
+            score, n = agreement(args.directory, args.against, gaz, args.match, args.labels)
+        else:
+            n = len(load_labelled(args.directory))
+            score = evaluate(args.directory, gaz, args.extractor, args.match, args.labels)
     except (ValueError, KeyError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
