@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from dealweb.extract.base import get_extractor
-from dealweb.extract.llm import LLMError, LLMExtractor, parse_answer
+from dealweb.extract.llm import KINDS, SYSTEM_PROMPT, LLMError, LLMExtractor, parse_answer
 
 TEXT = (
     "Microsoft is investing up to $5 billion in Anthropic. "
@@ -44,6 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
     requests: list[dict] = []
     reply: str = "```json\n" + json.dumps(ANSWER) + "\n```"
     status: int = 200
+    failures: list[int] = []  # statuses answered, in order, before ``status``
 
     def do_POST(self) -> None:  # noqa: N802 - http.server API
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -51,7 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
                                     "auth": self.headers.get("Authorization")})  # fmt: skip
         payload = {"choices": [{"message": {"role": "assistant", "content": type(self).reply}}]}
         data = json.dumps(payload).encode()
-        self.send_response(type(self).status)
+        failures = type(self).failures
+        self.send_response(failures.pop(0) if failures else type(self).status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -61,10 +63,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers are cached per test, never in the user's cache directory."""
+    monkeypatch.setenv("DEALWEB_LLM_CACHE", str(tmp_path / "llm-cache"))
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     _Handler.requests = []
     _Handler.status = 200
+    _Handler.failures = []
     httpd = HTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -90,9 +99,51 @@ def test_llm_extractor_validates_the_answer(server: str, fixture_gazetteer) -> N
 
 def test_http_error_is_a_clear_error(server: str, fixture_gazetteer) -> None:
     _Handler.status = 500
-    ex = LLMExtractor(fixture_gazetteer, base_url=server, model="fake")
-    with pytest.raises(LLMError, match="HTTP 500"):
+    ex = LLMExtractor(fixture_gazetteer, base_url=server, model="fake", backoff=0.01)
+    with pytest.raises(LLMError, match="HTTP 500 after 4 tries"):
         ex.extract(TEXT)
+    assert len(_Handler.requests) == 4  # the first try and three retries
+    _Handler.requests, _Handler.status = [], 401
+    with pytest.raises(LLMError, match="HTTP 401$"):  # not transient: no retry
+        ex.extract(TEXT)
+    assert len(_Handler.requests) == 1
+
+
+def test_transient_failures_are_retried(server: str, fixture_gazetteer) -> None:
+    _Handler.failures = [429, 503]
+    ex = LLMExtractor(fixture_gazetteer, base_url=server, model="fake", backoff=0.01)
+    assert [c.payer for c in ex.extract(TEXT)] == ["microsoft"]
+    assert len(_Handler.requests) == 3
+
+
+def test_answers_are_cached(server: str, fixture_gazetteer, tmp_path) -> None:
+    ex = LLMExtractor(fixture_gazetteer, base_url=server, model="fake")
+    first = ex.extract(TEXT)
+    assert ex.extract(TEXT) == first and len(_Handler.requests) == 1  # read from the cache
+    other = LLMExtractor(fixture_gazetteer, base_url=server, model="other-model")
+    assert other.extract(TEXT) == first and len(_Handler.requests) == 2  # another key
+    assert len(list((tmp_path / "llm-cache").glob("*.json"))) == 2  # one entry per key
+    off = LLMExtractor(fixture_gazetteer, base_url=server, model="fake", cache_dir="off")
+    off.extract(TEXT)
+    assert len(_Handler.requests) == 3  # off: always asks
+
+
+def test_a_bad_answer_is_not_cached(server: str, fixture_gazetteer, tmp_path) -> None:
+    _Handler.reply = "not json"
+    try:
+        ex = LLMExtractor(fixture_gazetteer, base_url=server, model="fake")
+        with pytest.raises(LLMError, match="not valid JSON"):
+            ex.extract(TEXT)
+        assert not list((tmp_path / "llm-cache").glob("*.json"))
+    finally:
+        _Handler.reply = "```json\n" + json.dumps(ANSWER) + "\n```"
+
+
+def test_the_prompt_defines_every_kind() -> None:
+    # the model is told what each kind covers and which way its money flows (session 8: the
+    # prompt without definitions scored 0.675 on 189 held-out excerpts, with them 0.915)
+    for kind in KINDS:
+        assert f"- {kind}:" in SYSTEM_PROMPT or f"; {kind}:" in SYSTEM_PROMPT, kind
 
 
 def test_unreachable_endpoint(fixture_gazetteer) -> None:
