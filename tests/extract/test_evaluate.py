@@ -171,6 +171,8 @@ def test_strict_labels_leave_out_relationships(tmp_path: Path, fixture_gazetteer
     every = evaluate(tmp_path, fixture_gazetteer)
     strict = evaluate(tmp_path, fixture_gazetteer, labels="strict")
     assert (every.tp, every.fn) == (1, 1) and (strict.tp, strict.fn) == (1, 0)
+    shown = evaluate(tmp_path, fixture_gazetteer, progress=True)  # a bar on stderr, same score
+    assert (shown.tp, shown.fp, shown.fn) == (every.tp, every.fp, every.fn)
     with pytest.raises(ValueError, match="labels must be"):
         evaluate(tmp_path, fixture_gazetteer, labels="loose")
 

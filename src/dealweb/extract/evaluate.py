@@ -251,12 +251,18 @@ def evaluate(
     extractor: str = DEFAULT_EXTRACTOR,
     match: str = "kind",
     labels: str = "all",
+    progress: bool = False,
 ) -> Score:
     """Run ``extractor`` over every excerpt in ``directory`` and return the pooled score.
 
     ``match`` is ``"kind"`` (payer, payee, kind) or ``"pair"`` (payer, payee; kind ignored);
-    ``labels`` is ``"all"`` or ``"strict"`` (without the labels marked ``relationship_only``).
+    ``labels`` is ``"all"`` or ``"strict"`` (without the labels marked ``relationship_only``);
+    ``progress`` shows a bar on stderr (an LLM extractor may take seconds per excerpt).
     """
+    from rich.progress import Progress
+
+    from dealweb.clikit import err_console
+
     if labels not in LABEL_SETS:
         raise ValueError(f"labels must be one of {', '.join(LABEL_SETS)}, not {labels!r}")
     items = load_labelled(directory)
@@ -264,12 +270,19 @@ def evaluate(
         gazetteer = default_gazetteer(directory)
     ex = get_extractor(extractor, gazetteer)
     total = Score()
-    for path, data in items:
-        cands = ex.extract(data["text"], excerpt_date(data))
-        deals = [d for d in data.get("deals") or []
-                 if labels == "all" or not d.get("relationship_only")]  # fmt: skip
-        total.add(score_excerpt(cands, deals, gazetteer, path.stem, match))
+    with Progress(console=err_console, transient=True, disable=not progress) as bar:
+        for path, data in bar.track(items, description=f"scoring {Path(directory).name}"):
+            total.add(_score_one(ex, path, data, gazetteer, match, labels))
     return total
+
+
+def _score_one(
+    ex: Any, path: Path, data: dict[str, Any], gazetteer: Gazetteer, match: str, labels: str
+) -> Score:
+    cands = ex.extract(data["text"], excerpt_date(data))
+    deals = [d for d in data.get("deals") or []
+             if labels == "all" or not d.get("relationship_only")]  # fmt: skip
+    return score_excerpt(cands, deals, gazetteer, path.stem, match)
 
 
 def label_candidates(deals: list[dict[str, Any]]) -> list[Candidate]:
@@ -369,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
             score, n = agreement(args.directory, args.against, gaz, args.match, args.labels)
         else:
             n = len(load_labelled(args.directory))
-            score = evaluate(args.directory, gaz, args.extractor, args.match, args.labels)
+            score = evaluate(args.directory, gaz, args.extractor, args.match, args.labels,
+                             progress=sys.stderr.isatty())  # fmt: skip
     except (ValueError, KeyError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
