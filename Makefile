@@ -48,7 +48,7 @@ eval-extract: $(STAMP)
 # never tuned on, and the candidate filter on the development set's blind era.
 train-extract: $(STAMP)
 	$(BIN)/python -m dealweb.extract.train tests/data/extraction tests/data/extraction_blind \
-		--cv-on tests/data/extraction_blind
+		--cv-on tests/data/extraction_blind --company-features
 	$(BIN)/python -m dealweb.extract.train_filter tests/data/extraction
 
 clean:

@@ -376,12 +376,12 @@ def test_the_shipped_model_vetoes_a_relationship_the_rules_read_as_a_purchase() 
     assert [(c.payer, c.payee) for c in rules.extract(dell)] == [("dell", "nvidia")]
     assert veto_only.extract(dell) == [] and default.extract(dell) == []
     assert [(c.payer, c.payee) for c in rules.extract(fleet)] == [("lambda", "nvidia")]
-    # the fleet: the blind-labelled passages the model is also fitted on (session 7) record a
-    # GPU fleet as a deal marked relationship_only, so the model no longer vetoes the rules'
-    # reading there; it adds the stake the rules do not read, with or without the filter
+    # the fleet: with the features naming the companies (session 8) the model again vetoes the
+    # rules' purchase (a fleet is a relationship, not an order) and adds the stake the rules do
+    # not read, with or without the filter
     for ex in (veto_only, default):
         assert {(c.payer, c.payee, c.kind) for c in ex.extract(fleet)} == {
-            ("lambda", "nvidia", "hardware_purchase"), ("nvidia", "lambda", "equity_investment")}
+            ("nvidia", "lambda", "equity_investment")}
 
 
 def test_model_deals_sharing_a_company_take_the_amount_beside_their_own(
@@ -444,3 +444,36 @@ def test_both_directions_of_a_pair_when_the_model_is_sure_of_both(
 def test_the_shipped_model_adds_further_deals_from_its_setting() -> None:
     model = PairModel.load()
     assert model.further is not None and model.threshold <= model.further <= 1.0
+
+
+def test_no_model_deal_from_a_standing_tie(fixture_gazetteer: Gazetteer) -> None:
+    # the founding article: "For years, Microsoft was closely linked to ChatGPT creator OpenAI
+    # through substantial investments" is background, not a deal being made
+    tie = "For years, Microsoft was closely linked to ChatGPT creator OpenAI through investments."
+    made = "Microsoft invested in OpenAI through substantial investments."
+    ex = RuleExtractor(fixture_gazetteer, pair_model=_always("equity_investment"))
+    assert ex.extract(tie) == []
+    assert {(c.payer, c.payee) for c in ex.extract(made)} == {("microsoft", "openai")}
+
+
+def test_a_model_deal_leaves_an_amount_nearer_a_third_company(
+    fixture_gazetteer: Gazetteer,
+) -> None:
+    from dealweb.extract.quantities import find_money
+    from dealweb.extract.rules.second_look import _stranger_nearer
+
+    # the development set's aidailypost page: Broadcom owns the $21 billion, not Anthropic ->
+    # Google (the figure is 30 characters from Broadcom, 60 from Google)
+    text = ("Broadcom's latest filing reveals a $21 billion purchase from Anthropic, the AI "
+            "startup that has been building its models on Google's cloud platform.")  # fmt: skip
+    sent = next(iter(RuleExtractor(fixture_gazetteer).nlp(text).sents))
+    (money,) = find_money(text)
+    nearer = {(p.first, p.second): _stranger_nearer(p, money) for p in sentence_pairs(sent)}
+    # (Broadcom and Google are too far apart to be a pair)
+    assert nearer == {("broadcom", "anthropic"): False, ("anthropic", "alphabet"): True}
+    # the pair named on both sides of the figure, the third company farther: the pair's
+    text = "Anthropic agreed a $21 billion deal with Google for cloud capacity, Broadcom said."
+    sent = next(iter(RuleExtractor(fixture_gazetteer).nlp(text).sents))
+    (money,) = find_money(text)
+    nearer = {(p.first, p.second): _stranger_nearer(p, money) for p in sentence_pairs(sent)}
+    assert nearer[("anthropic", "alphabet")] is False

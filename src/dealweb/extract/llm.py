@@ -16,7 +16,7 @@ kind, what each kind covers, what is not a deal, rounds, amounts), so that a cap
 deals the way the labels do. Measured in session 8 on 189 held-out excerpts, with answers
 recorded from a capable model and replayed through this class over HTTP: F1 0.915 (P 0.913,
 R 0.918), amounts right 96.6 %; the previous, shorter prompt gave 0.675 on the same excerpts, the
-default ``rules+pairs`` extractor 0.642, and two independent labellers agree at 0.936
+default ``rules+pairs`` extractor 0.659, and two independent labellers agree at 0.936
 (``tests/data/extraction_heldout_relabelled/README.md``). A different model will score
 differently: measure yours with ``python -m dealweb.extract.evaluate
 tests/data/extraction_heldout --extractor llm``.

@@ -213,6 +213,28 @@ def transaction_stated(text: str) -> bool:
     return bool(TRANSACTION_CUE.search(text))
 
 
+# A standing tie described with a copula ("For years, Microsoft was closely linked to ChatGPT
+# creator OpenAI through substantial investments") is background, not a deal being made.
+STANDING_TIE = re.compile(
+    r"\b(?:is|are|was|were|been|remain(?:s|ed)?|became|become)\s+(?:\w+ly\s+)?"
+    r"(?:linked|allied|aligned|associated|connected)\s+(?:to|with)\b",
+    re.I,
+)
+
+
+def standing_tie(text: str) -> bool:
+    """Whether ``text`` describes a standing tie with a copula (see ``STANDING_TIE``).
+
+    >>> standing_tie("For years, Microsoft was closely linked to ChatGPT creator OpenAI.")
+    True
+    >>> standing_tie("Microsoft and Nvidia aligned with the more widely discussed OpenAI.")
+    False
+    >>> standing_tie("$35 billion is tied to milestones.")
+    False
+    """
+    return bool(STANDING_TIE.search(text))
+
+
 def kind_stated(kind: str, text: str) -> bool:
     """Whether ``text`` has a word that a deal of ``kind`` is stated with (see ``KIND_CUES``)."""
     cue = KIND_CUES.get(kind)

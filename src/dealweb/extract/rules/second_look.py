@@ -29,6 +29,7 @@ from dealweb.extract.pairs import (
     PairMention,
     PairModel,
     kind_stated,
+    standing_tie,
     transaction_stated,
 )
 from dealweb.extract.quantities import Money, find_money
@@ -116,6 +117,8 @@ def pair_candidates(
         )  # fmt: skip
         free = _free_amounts(ex, sent, s0, found, date)
         money = _free_amount(free, kind, low)
+        if money is not None and _stranger_nearer(pair, money):
+            money = None
         how = "the sentence's one unread amount"
         here = [c for c in chosen if c.s0 == s0]
         if money is None and len(here) > 1:
@@ -163,7 +166,7 @@ def proposals(
         p[none] = -1.0
         if ex.pair_gate:
             sentence = pair.sentence.text
-            if not transaction_stated(sentence):
+            if not transaction_stated(sentence) or standing_tie(sentence):
                 continue
             for j, kind in enumerate(model.classes):
                 if j != none and not kind_stated(kind, sentence):
@@ -243,6 +246,26 @@ def _holds(pair: PairMention, money: Money) -> bool:
     last = doc[pair.second_span[1] - 1]
     second_end = last.idx + len(last) - sent.start_char
     return first < money.start < second or 0 <= money.start - second_end <= 40
+
+
+def _stranger_nearer(pair: PairMention, money: Money) -> bool:
+    """Whether a third company is named nearer to ``money`` than the farther of the pair's two
+    names: then the figure is more likely that company's ("Broadcom's filing reveals a $21
+    billion purchase from Anthropic, … on Google's cloud": not Anthropic -> Google's)."""
+    base = pair.sentence.start_char
+
+    def gap(e: Span) -> int:
+        a, b = e.start_char - base, e.end_char - base
+        return 0 if a <= money.start < b else min(abs(money.start - b), abs(a - money.end))
+
+    nearest: dict[str, int] = {}
+    for e in pair.sentence.ents:
+        if e.label_ == "ORG" and e.ent_id_:
+            nearest[e.ent_id_] = min(gap(e), nearest.get(e.ent_id_, 1 << 30))
+    if pair.first not in nearest or pair.second not in nearest:
+        return False
+    reach = max(nearest[pair.first], nearest[pair.second])
+    return any(d < reach for c, d in nearest.items() if c not in (pair.first, pair.second))
 
 
 def _free_amounts(
