@@ -101,3 +101,25 @@ def test_recorded_answers_reproduce_the_prompt_study(
     tp, fp, fn, f1 = expected
     assert (score.tp, score.fp, score.fn) == (tp, fp, fn)
     assert score.f1 == pytest.approx(f1, abs=5e-4)
+
+
+def test_recorded_answer_on_the_founding_article(replay: None) -> None:
+    from dealweb.extract.base import get_extractor
+    from dealweb.extract.gazetteer import shipped_gazetteer
+    from dealweb.extract.textio import read_article
+
+    article = read_article(str(Path(__file__).with_name("microsoft-nvidia-anthropic-2025-11.txt")))
+    answer = ANSWERS / "founding" / "microsoft-nvidia-anthropic-2025-11.json"
+    _Replay.answers = {_key(article.text): answer.read_text(encoding="utf-8")}
+    cands = get_extractor("llm", shipped_gazetteer()).extract(article.text, article.date)
+    got = {(c.payer, c.payee, c.kind, c.amount_usd_high) for c in cands}
+    # the issue's six, the Nvidia capacity read as a purchase of the named systems ...
+    assert got >= {("microsoft", "anthropic", "equity_investment", 5e9),
+                   ("nvidia", "anthropic", "equity_investment", 10e9),
+                   ("anthropic", "microsoft", "cloud_commitment", 30e9),
+                   ("anthropic", "nvidia", "hardware_purchase", None),
+                   ("anthropic", "microsoft", "distribution", None),
+                   ("openai", "oracle", "cloud_commitment", 300e9)}  # fmt: skip
+    # ... and two background ties, which the prompt asks for and the issue does not count
+    assert len(got) == 8
+    assert {("anthropic", "amazon"), ("microsoft", "openai")} <= {(p, q) for p, q, *_ in got}
