@@ -139,10 +139,11 @@ def pair_features(pair: PairMention, payer_first: bool, gazetteer: Gazetteer) ->
         feats.append(f"{who}_next={nxt}")
     rp, re_ = gazetteer.role(payer), gazetteer.role(payee)
     feats += [f"payer_role={rp}", f"payee_role={re_}", f"roles={rp}>{re_}"]
-    # Who the two are. Only a model fitted with them reads them (``train --company-features``;
-    # a model without them in its vocabulary ignores them): the prior they carry (who pays whom
-    # for what across articles about the same few companies) lifts unseen text but also recalls
-    # famous deals from a passing mention (tests/data/extraction/README.md, session 7).
+    # Who the two are. Only a model fitted with them reads them (``train --company-features``,
+    # as the shipped model is since session 8; a model without them in its vocabulary ignores
+    # them): the prior they carry (who pays whom for what across articles about the same few
+    # companies) lifts unseen text but also recalls famous deals from a passing mention, which
+    # the standing-tie gate of the second look keeps out (tests/data/extraction/README.md).
     feats += [f"{COMPANY}payer={payer}", f"{COMPANY}payee={payee}",
               f"{COMPANY}pair={payer}>{payee}"]  # fmt: skip
     flags, cues = _sentence_cues(sent.text)

@@ -6,7 +6,9 @@ ordered pair of companies sharing a sentence is scored by the pair model
 candidates the candidate filter (:mod:`dealweb.extract.confidence`; stacked generalization,
 Wolpert 1992) or, without one, the model's veto finds unlikely are set aside, and the deals the
 model sees that the rules did not read are added, each with the sentence's one unread amount
-when there is one. The functions take the extractor as ``ex`` like the other stages of
+when there is one and no third company is named nearer to it. The model proposes nothing from a
+sentence that does not state a transaction, or that describes a standing tie ("was closely
+linked to"). The functions take the extractor as ``ex`` like the other stages of
 :mod:`dealweb.extract.rules`; :meth:`RuleExtractor.second_look` is the entry point.
 """
 
