@@ -136,7 +136,7 @@ class LLMExtractor:
         self.model = model or os.environ.get("DEALWEB_LLM_MODEL") or ""
         self.api_key = api_key or os.environ.get("DEALWEB_LLM_API_KEY")
         self.timeout = timeout
-        self.retries = retries
+        self.retries = max(0, retries)
         self.backoff = backoff
         self.cache_dir = _cache_dir(cache_dir)
         if not self.base_url or not self.model:
