@@ -263,8 +263,7 @@ def evaluate(
 
     from dealweb.clikit import err_console
 
-    if labels not in LABEL_SETS:
-        raise ValueError(f"labels must be one of {', '.join(LABEL_SETS)}, not {labels!r}")
+    _check_label_set(labels)
     items = load_labelled(directory)
     if gazetteer is None:
         gazetteer = default_gazetteer(directory)
@@ -280,9 +279,17 @@ def _score_one(
     ex: Any, path: Path, data: dict[str, Any], gazetteer: Gazetteer, match: str, labels: str
 ) -> Score:
     cands = ex.extract(data["text"], excerpt_date(data))
-    deals = [d for d in data.get("deals") or []
-             if labels == "all" or not d.get("relationship_only")]  # fmt: skip
-    return score_excerpt(cands, deals, gazetteer, path.stem, match)
+    return score_excerpt(cands, _kept(data.get("deals") or [], labels), gazetteer, path.stem, match)
+
+
+def _check_label_set(labels: str) -> None:
+    if labels not in LABEL_SETS:
+        raise ValueError(f"labels must be one of {', '.join(LABEL_SETS)}, not {labels!r}")
+
+
+def _kept(deals: list[dict[str, Any]], labels: str) -> list[dict[str, Any]]:
+    """The labelled deals scored under ``labels``: all, or without ``relationship_only``."""
+    return [d for d in deals if labels == "all" or not d.get("relationship_only")]
 
 
 def label_candidates(deals: list[dict[str, Any]]) -> list[Candidate]:
@@ -313,8 +320,7 @@ def agreement(
     Example: ``agreement("tests/data/extraction", "tests/data/extraction")`` scores 1.0 (a
     labeller agrees with itself).
     """
-    if labels not in LABEL_SETS:
-        raise ValueError(f"labels must be one of {', '.join(LABEL_SETS)}, not {labels!r}")
+    _check_label_set(labels)
     theirs: dict[str, list[dict[str, Any]]] = {}
     for path, data in load_labelled(other):
         if data["text"].strip() in theirs:
@@ -322,18 +328,15 @@ def agreement(
         theirs[data["text"].strip()] = data.get("deals") or []
     if gazetteer is None:
         gazetteer = default_gazetteer(directory)
-
-    def kept(deals: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [d for d in deals if labels == "all" or not d.get("relationship_only")]
-
     total, n = Score(), 0
     for path, data in load_labelled(directory):
         second = theirs.get(data["text"].strip())
         if second is None:
             continue
         n += 1
-        cands = label_candidates(kept(second))
-        total.add(score_excerpt(cands, kept(data.get("deals") or []), gazetteer, path.stem, match))
+        cands = label_candidates(_kept(second, labels))
+        mine = _kept(data.get("deals") or [], labels)
+        total.add(score_excerpt(cands, mine, gazetteer, path.stem, match))
     if n == 0:
         raise ValueError(f"{other}: no excerpt with the same text as one in {directory}")
     return total, n
