@@ -309,17 +309,23 @@ def test_the_models_deal_takes_the_sentences_one_unread_amount(
     assert found and all(c.amount_usd_high is None for c in found if c.extractor == "rules+pairs")
 
 
+def _per_pair(gazetteer: Gazetteer, text: str, test) -> dict[tuple[str, str], bool]:
+    """``test(pair, money)`` for each pair of the one-sentence ``text`` and its one amount."""
+    from dealweb.extract.quantities import find_money
+
+    sent = next(iter(RuleExtractor(gazetteer).nlp(text).sents))
+    (money,) = find_money(text)
+    return {(p.first, p.second): test(p, money) for p in sentence_pairs(sent)}
+
+
 def test_two_model_deals_in_a_sentence_the_amount_goes_to_the_pair_that_holds_it(
     fixture_gazetteer: Gazetteer,
 ) -> None:
-    from dealweb.extract.quantities import find_money
     from dealweb.extract.rules.second_look import _holds
 
     text = ("In a bold move, xAI and Oracle sealed a $9 billion agreement, while Meta is "
             "weighing cloud capacity with CoreWeave.")  # fmt: skip
-    sent = next(iter(RuleExtractor(fixture_gazetteer).nlp(text).sents))
-    (money,) = find_money(text)
-    holds = {(p.first, p.second): _holds(p, money) for p in sentence_pairs(sent)}
+    holds = _per_pair(fixture_gazetteer, text, _holds)
     # between xAI and Oracle; before Meta and CoreWeave (only proposals compete for it)
     assert holds[("xai", "oracle")] and not holds[("meta", "coreweave")]
 
@@ -459,21 +465,16 @@ def test_no_model_deal_from_a_standing_tie(fixture_gazetteer: Gazetteer) -> None
 def test_a_model_deal_leaves_an_amount_nearer_a_third_company(
     fixture_gazetteer: Gazetteer,
 ) -> None:
-    from dealweb.extract.quantities import find_money
     from dealweb.extract.rules.second_look import _stranger_nearer
 
     # the development set's aidailypost page: Broadcom owns the $21 billion, not Anthropic ->
     # Google (the figure is 30 characters from Broadcom, 60 from Google)
     text = ("Broadcom's latest filing reveals a $21 billion purchase from Anthropic, the AI "
             "startup that has been building its models on Google's cloud platform.")  # fmt: skip
-    sent = next(iter(RuleExtractor(fixture_gazetteer).nlp(text).sents))
-    (money,) = find_money(text)
-    nearer = {(p.first, p.second): _stranger_nearer(p, money) for p in sentence_pairs(sent)}
+    nearer = _per_pair(fixture_gazetteer, text, _stranger_nearer)
     # (Broadcom and Google are too far apart to be a pair)
     assert nearer == {("broadcom", "anthropic"): False, ("anthropic", "alphabet"): True}
     # the pair named on both sides of the figure, the third company farther: the pair's
     text = "Anthropic agreed a $21 billion deal with Google for cloud capacity, Broadcom said."
-    sent = next(iter(RuleExtractor(fixture_gazetteer).nlp(text).sents))
-    (money,) = find_money(text)
-    nearer = {(p.first, p.second): _stranger_nearer(p, money) for p in sentence_pairs(sent)}
+    nearer = _per_pair(fixture_gazetteer, text, _stranger_nearer)
     assert nearer[("anthropic", "alphabet")] is False
