@@ -231,7 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--further", type=float, default=0.6,
                     help="probability for a further deal of a pair that has one (above 1: never)")
     ap.add_argument("--company-features", action="store_true",
-                    help="also fit the features naming the companies (off in the shipped model)")
+                    help="also fit the features naming the companies (the shipped model has them "
+                    "since session 8; make train-extract passes this)")
     ap.add_argument("--cv", action="store_true", help="also print a grouped cross-validation grid")
     ap.add_argument("--cv-on", metavar="DIR", default=None,
                     help="also print the extractor's cross-validated score on DIR (one of the "
