@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "__init__", "quantities", "gazetteer", "textio", "rules", "rules.amounts", "review", "llm",
-    "pairs",
+    "pairs", "train",
 ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from dealweb.extract.train import (
     cross_validate_on,
     fit,
     main,
+    reach,
     score,
 )
 
@@ -192,6 +193,30 @@ def test_cross_validation_on_one_folder_scores_each_of_its_excerpts_once(
     assert f"cross-validated on {small_set} (16 excerpts, 2 folds, 0 always training)" in printed
     with pytest.raises(SystemExit, match="none of the training excerpts"):
         main([str(small_set), "--out", str(out), "--cv-on", str(small_set.parent)])
+
+def test_reach_counts_the_labels_a_perfect_pair_model_could_find(
+    tmp_path: Path, fixture_gazetteer: Gazetteer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    far = " ".join(["word"] * 25)
+    folder = tmp_path / "reach"
+    _write_set(folder, [
+        # in reach: both names in one sentence, close; the direction does not matter
+        ("Nvidia placed an order with OpenAI.", [_deal("OpenAI", "Nvidia", "hardware_purchase")]),
+        # out of reach: the two names never share a sentence
+        ("Oracle signed a deal. It is with Meta.", [_deal("Meta", "Oracle", "cloud_commitment")]),
+        # out of reach: more than MAX_GAP tokens apart in one sentence
+        (f"Amazon {far} and Anthropic.", [_deal("Amazon", "Anthropic", "equity_investment")]),
+        # out of reach: a party the gazetteer cannot resolve
+        ("Acme bought chips from AMD.", [_deal("Acme", "AMD", "hardware_purchase")]),
+    ])  # fmt: skip
+    (folder / "_gazetteer.yaml").write_text((Path(__file__).resolve().parents[1] / "data"
+                                             / "extraction" / "_gazetteer.yaml").read_text())
+    rules = RuleExtractor(fixture_gazetteer)
+    assert reach(_load(folder, fixture_gazetteer, rules), fixture_gazetteer) == (4, 1)
+    assert main([str(folder), "--reach", "--out", str(tmp_path / "unused.json")]) == 0
+    assert "4 labelled deals; 1 (25.0%) within the pair model's reach" in capsys.readouterr().out
+    assert not (tmp_path / "unused.json").exists()  # --reach fits nothing
+
 
 def test_main_trains_on_several_folders_and_refuses_a_name_in_two(
     small_set: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

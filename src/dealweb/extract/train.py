@@ -13,7 +13,8 @@ Run: ``python -m dealweb.extract.train tests/data/extraction [MORE_DIR ...] [--e
 (``make train-extract``). ``--cv-on tests/data/extraction_blind`` also prints the whole
 extractor's score on that folder by grouped cross-validation with the other folders always
 training (:func:`cross_validate_on`): text the rules were never tuned on, so the honest grid for
-the learned part's settings; ``--company-features`` fits the features naming the companies.
+the learned part's settings; ``--company-features`` fits the features naming the companies;
+``--reach`` only prints how many labelled deals a perfect pair model could find (:func:`reach`).
 scikit-learn is needed only here (``pip install -e '.[train]'``).
 """
 
@@ -24,7 +25,7 @@ import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,7 @@ class Excerpt:
     rows: list[list[str]]  # features of each ordered pair of each sentence
     targets: list[str]  # kind labelled for that payer -> payee, or "none"
     rule_cands: list  # the rules' candidates (without the pair model)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (payer, payee) of each row
 
 
 def _load(directory: str | Path, gazetteer: Gazetteer, rules: RuleExtractor) -> list[Excerpt]:
@@ -61,14 +63,36 @@ def _load(directory: str | Path, gazetteer: Gazetteer, rules: RuleExtractor) -> 
             if payer and payee:
                 kinds.setdefault((payer, payee), str(d["kind"]))
         text, date = data["text"], excerpt_date(data)
-        rows, targets = [], []
+        rows, targets, pairs = [], [], []
         for pair, payer_first, _, feats in rules.pair_examples(text):
             payer, payee = (pair.first, pair.second) if payer_first else (pair.second, pair.first)
             rows.append(feats)
             targets.append(kinds.get((payer, payee), NONE))
+            pairs.append((payer, payee))
         out.append(Excerpt(path.stem, text, date, labels, rows, targets,
-                           rules.extract(text, date)))  # fmt: skip
+                           rules.extract(text, date), pairs))  # fmt: skip
     return out
+
+
+def reach(excerpts: Sequence[Excerpt], gazetteer: Gazetteer) -> tuple[int, int]:
+    """(labelled deals, those whose payer and payee are one of the pair model's examples).
+
+    The second number is all a perfect pair model could find: a deal whose companies never
+    share a sentence, or stand too far apart in it (:data:`~dealweb.extract.pairs.MAX_GAP`),
+    is out of its reach whatever it learns. A deal with a party the gazetteer cannot resolve
+    counts as out of reach.
+
+    >>> reach([], Gazetteer([]))
+    (0, 0)
+    """
+    total = reached = 0
+    for e in excerpts:
+        seen = set(e.pairs)
+        for d in e.labels:
+            total += 1
+            payer, payee = gazetteer.resolve(str(d["payer"])), gazetteer.resolve(str(d["payee"]))
+            reached += bool(payer and payee and (payer, payee) in seen)
+    return total, reached
 
 
 def load_all(
@@ -238,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="also print the extractor's cross-validated score on DIR (one of the "
                     "folders given) at these settings, the other folders always training")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--reach", action="store_true",
+                    help="only print how many labelled deals a perfect pair model could find "
+                    "(their companies are one of its pairs), and fit nothing")
     args = ap.parse_args(argv)
     gazetteer = default_gazetteer(args.directories[0])
     rules = RuleExtractor(gazetteer, pair_model=None)
@@ -251,6 +278,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     further = args.further if args.further <= 1 else None
     print(f"{len(excerpts)} excerpts, {sum(len(e.rows) for e in excerpts)} pair examples "
           f"({sum(t != NONE for e in excerpts for t in e.targets)} with a deal)")  # fmt: skip
+    if args.reach:
+        total, reached = reach(excerpts, gazetteer)
+        share = reached / total if total else 0.0
+        print(f"{total} labelled deals; {reached} ({share:.1%}) within the pair model's reach")
+        return 0
     settings = {"c": args.c, "threshold": args.threshold, "veto": veto, "further": further,
                 "company_features": args.company_features}  # fmt: skip
     meta: dict = {"trained_on": len(excerpts), "C": args.c, "threshold": args.threshold,
