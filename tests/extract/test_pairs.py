@@ -87,7 +87,10 @@ def test_features_of_a_pair(fixture_gazetteer: Gazetteer) -> None:
 
 
 def _write_set(folder: Path, excerpts: list[tuple[str, list[dict]]]) -> None:
+    """A labelled set in ``folder``: one YAML file per excerpt, and the fixture gazetteer."""
     folder.mkdir()
+    (folder / "_gazetteer.yaml").write_text((Path(__file__).resolve().parents[1] / "data"
+                                             / "extraction" / "_gazetteer.yaml").read_text())
     for i, (text, deals) in enumerate(excerpts):
         doc = {"url": f"https://example.com/{i}", "outlet": "Example", "date": None,
                "text": text, "deals": deals}  # fmt: skip
@@ -114,8 +117,6 @@ def small_set(tmp_path: Path, fixture_gazetteer: Gazetteer) -> Path:
         excerpts.append((f"{buyer} and {seller} both reported results on Tuesday.", []))
     folder = tmp_path / "set"
     _write_set(folder, excerpts)
-    (folder / "_gazetteer.yaml").write_text((Path(__file__).resolve().parents[1] / "data"
-                                             / "extraction" / "_gazetteer.yaml").read_text())
     return folder
 
 
@@ -194,6 +195,7 @@ def test_cross_validation_on_one_folder_scores_each_of_its_excerpts_once(
     with pytest.raises(SystemExit, match="none of the training excerpts"):
         main([str(small_set), "--out", str(out), "--cv-on", str(small_set.parent)])
 
+
 def test_reach_counts_the_labels_a_perfect_pair_model_could_find(
     tmp_path: Path, fixture_gazetteer: Gazetteer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -209,8 +211,6 @@ def test_reach_counts_the_labels_a_perfect_pair_model_could_find(
         # out of reach: a party the gazetteer cannot resolve
         ("Acme bought chips from AMD.", [_deal("Acme", "AMD", "hardware_purchase")]),
     ])  # fmt: skip
-    (folder / "_gazetteer.yaml").write_text((Path(__file__).resolve().parents[1] / "data"
-                                             / "extraction" / "_gazetteer.yaml").read_text())
     rules = RuleExtractor(fixture_gazetteer)
     assert reach(_load(folder, fixture_gazetteer, rules), fixture_gazetteer) == (4, 1)
     assert main([str(folder), "--reach", "--out", str(tmp_path / "unused.json")]) == 0
